@@ -1,0 +1,37 @@
+# The two commands: `make demo` and `make test`. Both need only Python ≥ 3.11 to start.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/acupoint demo
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	bash scripts/run-tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/import_registry.py
+	$(BIN)/python bench/enterprise_list_load.py
+
+messages: $(STAMP)
+	cd src/acupoint && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --settings=acupoint.site.settings --no-obsolete
+	cd src/acupoint && ../../$(BIN)/django-admin compilemessages --settings=acupoint.site.settings
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,107 @@
+"""The one place that decides what each role may see and change.
+
+Every queryset a page, an export or an API endpoint shows goes through `visible(user, model)`.
+A model is scoped by the path from it to the enterprise, district or cluster it belongs to;
+public geography (districts, parks, clusters) is visible to everyone, enterprise data is not.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, Q, QuerySet
+
+from acupoint.accounts.roles import BUREAU_ROLES, Role
+
+
+class ScopePath:
+    """Lookups from a model to the enterprise, district and cluster that own its rows."""
+
+    def __init__(self, *, enterprise: str | None = None, district: str | None = None,
+                 cluster: str | None = None, owner: str | None = None,
+                 public: bool = False) -> None:
+        self.enterprise = enterprise
+        self.district = district
+        self.cluster = cluster
+        self.owner = owner  # outside the bureau, a user sees the rows they made
+        self.public = public
+
+
+_PATHS: dict[type[Model], ScopePath] = {}
+
+
+def register(model: type[Model], path: ScopePath) -> None:
+    _PATHS[model] = path
+
+
+def _registered() -> None:
+    if _PATHS:
+        return
+    from acupoint.accounts.models import AuditEntry
+    from acupoint.registry.models import AnnualData, Cluster, District, Enterprise, ImportBatch, Park
+
+    register(District, ScopePath(public=True))
+    register(Park, ScopePath(public=True))
+    register(Cluster, ScopePath(public=True))
+    register(Enterprise, ScopePath(enterprise="pk", district="district", cluster="cluster"))
+    register(AnnualData, ScopePath(enterprise="enterprise", district="enterprise__district",
+                                   cluster="enterprise__cluster"))
+    register(ImportBatch, ScopePath(owner="user"))
+    register(AuditEntry, ScopePath())
+
+
+def role_of(user) -> str | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user.role
+
+
+def is_bureau(user) -> bool:
+    return role_of(user) in BUREAU_ROLES
+
+
+def _filter_for(user, path: ScopePath) -> Q | None:
+    """None: everything; Q(pk__in=[]): nothing; otherwise the rows the user's scope holds."""
+    role = role_of(user)
+    if role in BUREAU_ROLES:
+        return None
+    if role is not None and path.owner:
+        return Q(**{path.owner: user.pk})
+    if role == Role.DISTRICT_OFFICER and path.district:
+        return Q(**{path.district: user.district_id})
+    if role == Role.CLUSTER_MANAGER and path.cluster:
+        return Q(**{path.cluster: user.cluster_id})
+    if role == Role.ENTERPRISE_USER and path.enterprise:
+        return Q(**{path.enterprise: user.enterprise_id})
+    return Q(pk__in=[])
+
+
+def visible(user, model_or_queryset: type[Model] | QuerySet) -> QuerySet:
+    """The rows of a model (or of a queryset of it) that `user` may see."""
+    _registered()
+    queryset = (model_or_queryset if isinstance(model_or_queryset, QuerySet)
+                else model_or_queryset._default_manager.all())
+    path = _PATHS[queryset.model]
+    if path.public:
+        return queryset
+    condition = _filter_for(user, path)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def can_see(user, obj: Model) -> bool:
+    return visible(user, type(obj)).filter(pk=obj.pk).exists()
+
+
+def may_import(user) -> bool:
+    return role_of(user) in {*BUREAU_ROLES, Role.DISTRICT_OFFICER}
+
+
+def import_districts(user) -> frozenset[int] | None:
+    """Districts whose enterprises `user` may create or change by import; None: all."""
+    if is_bureau(user):
+        return None
+    if role_of(user) == Role.DISTRICT_OFFICER:
+        return frozenset({user.district_id})
+    return frozenset()
+
+
+def may_administer(user) -> bool:
+    return role_of(user) == Role.BUREAU_ADMIN

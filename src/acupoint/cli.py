@@ -1,0 +1,227 @@
+"""The `acupoint` command: demo, serve, demo-data, import, export, createuser, manage."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(help="Acupoint (点穴): precision industrial policy platform.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+
+
+def _django(debug: bool | None = None) -> None:
+    if debug:
+        os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "acupoint.site.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["acupoint", *args])
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    TextColumn("{task.completed:,} rows"), TimeElapsedColumn(), console=console)
+
+
+def _years(text: str) -> tuple[int, int]:
+    first, _, last = text.partition("-")
+    return int(first), int(last or first)
+
+
+@app.command("demo-data")
+def demo_data(
+    out: Annotated[Path, typer.Option(help="Folder to write the demo city into.")] = Path(
+        "var/demo"),
+    enterprises: Annotated[int, typer.Option(min=10, help="Number of enterprises.")] = 20_000,
+    years: Annotated[str, typer.Option(help="Years, e.g. 2019-2024.")] = "2019-2024",
+    seed: Annotated[int, typer.Option(help="Same seed, same city.")] = 2019,
+    file_format: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+) -> None:
+    """Write a synthetic Qingdao-like city (every file marked synthetic)."""
+    from acupoint.demo.generator import generate, write
+
+    with console.status(f"Generating {enterprises:,} enterprises…"):
+        city = generate(enterprises, _years(years), seed)
+        paths = write(city, out, file_format)
+    console.print(f"[green]Wrote[/green] {city.enterprises.num_rows:,} enterprises, "
+                  f"{city.annual.num_rows:,} annual rows:")
+    for path in paths:
+        console.print(f"  {path}")
+
+
+@app.command("import")
+def import_files(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False,
+                                                help="CSV, .xlsx, .xls or Parquet files.")],
+    source: Annotated[str, typer.Option(help="Where the figures come from.")] = "",
+    user: Annotated[str | None, typer.Option(help="Import as this user (scope applies).")] = None,
+    lang: Annotated[str, typer.Option(help="Language of messages: zh-hans or en.")] = "zh-hans",
+) -> None:
+    """Import enterprise files; each lands whole or not at all."""
+    _django()
+    from django.utils import translation
+
+    from acupoint.accounts.models import User
+    from acupoint.registry.actions import do_import_file
+    from acupoint.registry.importing.problems import describe, locate
+
+    translation.activate(lang)
+    acting = User.objects.get(username=user) if user else None
+    failed = False
+    for path in files:
+        with _progress() as progress:
+            task = progress.add_task(f"{path.name}", total=None)
+            batch = do_import_file(acting, path, source=source,
+                                   progress=lambda rows, t=task: progress.update(t, completed=rows))
+            progress.update(task, completed=batch.rows, total=batch.rows or 1)
+        if batch.status == "landed":
+            console.print(f"[green]✓[/green] {path.name}: {batch.rows:,} rows; enterprises "
+                          f"+{batch.enterprises_created:,} ~{batch.enterprises_updated:,}; annual "
+                          f"+{batch.annual_created:,} ~{batch.annual_updated:,} "
+                          f"({batch.seconds:.1f} s, batch #{batch.pk})")
+        else:
+            failed = True
+            console.print(f"[red]✗[/red] {path.name}: nothing saved, "
+                          f"{len(batch.errors):,} problems (batch #{batch.pk})")
+            for item in batch.errors[:200]:
+                console.print(f"  {locate(item)}: {describe(item)}", markup=False)
+        for item in batch.warnings[:20]:
+            console.print(f"  [yellow]![/yellow] {locate(item)}: {describe(item)}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export(
+    out: Annotated[Path, typer.Argument(help="Target file: .xlsx or .parquet.")],
+    table: Annotated[str, typer.Option(help="enterprises or annual (Parquet holds one).")
+                     ] = "enterprises",
+    district: Annotated[str | None, typer.Option(help="Only this district's code.")] = None,
+) -> None:
+    """Export the registry to .xlsx (both tables) or Parquet (one table)."""
+    _django()
+    from acupoint.registry import exporting
+    from acupoint.registry.models import AnnualData, Enterprise
+
+    enterprises = Enterprise.objects.all()
+    annual = AnnualData.objects.all()
+    if district:
+        enterprises = enterprises.filter(district__code=district)
+        annual = annual.filter(enterprise__district__code=district)
+    with console.status(f"Writing {out}…"):
+        if out.suffix.lower() == ".parquet":
+            exporting.write_parquet(out, exporting.annual_table(annual) if table == "annual"
+                                    else exporting.enterprise_table(enterprises))
+        else:
+            exporting.write_xlsx(out, {"企业": exporting.enterprise_table(enterprises),
+                                       "年度数据": exporting.annual_table(annual)})
+    console.print(f"[green]Wrote[/green] {out}")
+
+
+@app.command("createuser")
+def createuser(
+    username: str,
+    role: Annotated[str, typer.Option(help="bureau_admin, bureau_analyst, district_officer, "
+                                           "cluster_manager, enterprise_user or participant.")],
+    password: Annotated[str | None, typer.Option(help="Generated and printed if omitted.")
+                        ] = None,
+    district: Annotated[str | None, typer.Option(help="District code or name.")] = None,
+    cluster: Annotated[str | None, typer.Option(help="Cluster code.")] = None,
+    enterprise: Annotated[str | None, typer.Option(help="Enterprise credit code.")] = None,
+    organisation: str = "",
+    token: Annotated[bool, typer.Option(help="Also issue an API token.")] = False,
+) -> None:
+    """Create a user bound to one role and scope."""
+    _django()
+    from django.core.exceptions import ValidationError
+    from django.db.models import Q
+
+    from acupoint.accounts.actions import do_create_user, do_issue_token
+    from acupoint.registry.models import Cluster, District, Enterprise
+
+    password = password or secrets.token_urlsafe(12)
+    try:
+        user = do_create_user(
+            None, username=username, password=password, role=role, organisation=organisation,
+            district=District.objects.get(Q(code=district) | Q(name=district)) if district
+            else None,
+            cluster=Cluster.objects.get(code=cluster) if cluster else None,
+            enterprise=Enterprise.objects.get(credit_code=enterprise) if enterprise else None,
+        )
+    except (ValidationError, District.DoesNotExist, Cluster.DoesNotExist,
+            Enterprise.DoesNotExist) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    console.print(f"Created [bold]{user.username}[/bold] ({user.role_label}), "
+                  f"password: {password}")
+    if token:
+        console.print(f"API token (shown once): {do_issue_token(None, user, 'cli')}")
+
+
+@app.command("serve")
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the site (development server; use gunicorn in production, see docs)."""
+    _django(debug=True)
+    _manage("runserver", f"{host}:{port}", "--noreload")
+
+
+@app.command("demo")
+def demo(
+    enterprises: Annotated[int, typer.Option(help="Size of the demo city.")] = 20_000,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    serve_site: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
+) -> None:
+    """Set up the demo city (once) and serve it: migrate, generate, load, create users."""
+    _django(debug=True)
+    from acupoint.demo.generator import generate, write
+    from acupoint.demo.loader import ensure_users, load_city
+    from acupoint.registry.models import Enterprise
+
+    _manage("migrate", "--verbosity", "0")
+    folder = Path(os.environ.get("ACUPOINT_VAR_DIR", "var")) / "demo"
+    if not Enterprise.objects.exists():
+        if not (folder / "geography.json").exists():
+            with console.status(f"Generating a demo city of {enterprises:,} enterprises…"):
+                write(generate(enterprises), folder)
+        with _progress() as progress:
+            task = progress.add_task("Loading the demo city", total=None)
+            load_city(folder, progress=lambda rows: progress.update(task, completed=rows))
+    logins = ensure_users()
+    table = Table(title="Demo logins")
+    for column in ("user", "password", "role", "scope"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, login.password, login.role, login.scope)
+    console.print(table)
+    console.print(f"Acupoint is at [bold]http://{host}:{port}/[/bold]  (Ctrl-C to stop)")
+    sys.stdout.flush()
+    if serve_site:
+        _manage("runserver", f"{host}:{port}", "--noreload")
+
+
+@app.command("manage", context_settings={"allow_extra_args": True,
+                                         "ignore_unknown_options": True})
+def manage(context: typer.Context) -> None:
+    """Run a Django management command, e.g. `acupoint manage migrate`."""
+    _django()
+    _manage(*context.args)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from acupoint.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [path("", views.overview, name="overview")]

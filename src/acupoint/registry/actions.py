@@ -1,0 +1,108 @@
+"""State changes of the registry; each runs in one transaction and leaves an audit entry."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from acupoint.accounts import scoping
+from acupoint.accounts.audit import record
+from acupoint.registry import geometry
+from acupoint.registry.importing import load
+from acupoint.registry.importing.problems import Problem
+from acupoint.registry.importing.reading import UnreadableFile, open_table
+from acupoint.registry.importing.validate import ValidatedFile, validate
+from acupoint.registry.models import Cluster, District, ImportBatch, Park
+from acupoint.registry.selectors import import_lookups
+
+
+def do_import_file(acting_user, path: Path, *, original_name: str | None = None,
+                   source: str = "",
+                   progress: Callable[[int], None] | None = None) -> ImportBatch:
+    """Validate the whole file; land every row or none. The batch records either outcome."""
+    if acting_user is not None and not scoping.may_import(acting_user):
+        raise PermissionDenied(_("Your role may not import data."))
+    started = time.perf_counter()
+    file_name = original_name or Path(path).name
+    allowed = scoping.import_districts(acting_user) if acting_user is not None else None
+    validated = ValidatedFile()
+    sha256 = ""
+    try:
+        table = open_table(Path(path), file_name)
+        rows = table.rows if progress is None else _reporting(table.rows, progress)
+        validated = validate(rows, import_lookups(allowed))
+        sha256 = table.sha256
+    except UnreadableFile as error:
+        validated.error(Problem(None, "", error.code, error.params))
+
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            user=acting_user, file_name=file_name[:255], file_sha256=sha256,
+            source=source or file_name[:100], rows=validated.rows,
+            status=ImportBatch.Status.LANDED if validated.ok else ImportBatch.Status.REJECTED,
+            errors=[problem.as_dict() for problem in validated.errors],
+            warnings=[problem.as_dict() for problem in validated.warnings],
+        )
+        if validated.ok:
+            counts = load.write(validated, batch.pk, batch.source)
+            for name, value in vars(counts).items():
+                setattr(batch, name, value)
+        batch.seconds = round(time.perf_counter() - started, 3)
+        batch.save()
+        record(acting_user, "registry.import", batch, after={
+            "status": batch.status, "rows": batch.rows, "errors": len(validated.errors),
+            "enterprises_created": batch.enterprises_created,
+            "enterprises_updated": batch.enterprises_updated,
+            "annual_created": batch.annual_created, "annual_updated": batch.annual_updated,
+        })
+    return batch
+
+
+def _reporting(rows: Iterator[list], progress: Callable[[int], None],
+               every: int = 10_000) -> Iterator[list]:
+    for count, row in enumerate(rows, start=1):
+        if count % every == 0:
+            progress(count)
+        yield row
+
+
+def do_load_geography(acting_user, geography: dict) -> dict[str, int]:
+    """Create or update districts, parks and clusters from a geography document
+    (the format `acupoint demo-data` writes); boundaries are checked and measured."""
+    if acting_user is not None and not scoping.may_administer(acting_user):
+        raise PermissionDenied(_("Only a bureau administrator may change districts and clusters."))
+    counts = {"districts": 0, "parks": 0, "clusters": 0}
+    with transaction.atomic():
+        districts = {}
+        for item in geography.get("districts", []):
+            district, _created = District.objects.update_or_create(
+                code=item["code"], defaults={"name": item["name"],
+                                             "name_en": item.get("name_en", ""),
+                                             "aliases": item.get("aliases", []),
+                                             "sort_order": counts["districts"]})
+            districts[district.name] = district
+            counts["districts"] += 1
+        for item in geography.get("parks", []):
+            Park.objects.update_or_create(name=item["name"], defaults={
+                "district": districts[item["district"]]})
+            counts["parks"] += 1
+        for item in geography.get("clusters", []):
+            cluster = Cluster.objects.filter(code=item["code"]).first() or Cluster(
+                code=item["code"])
+            for name in ("name", "field", "leading_industries", "boundary", "management_body",
+                         "has_creation_plan", "has_development_plan"):
+                setattr(cluster, name, item.get(name, getattr(cluster, name)))
+            cluster.district = districts[item["district"]]
+            cluster.area_km2 = (round(geometry.area_km2(cluster.boundary), 3)
+                                if cluster.boundary else None)
+            cluster.full_clean()
+            cluster.save()
+            counts["clusters"] += 1
+        record(acting_user, "registry.load_geography", object_type="registry.Geography",
+               after=counts)
+    return counts

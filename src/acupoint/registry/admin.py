@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from acupoint.registry.models import AnnualData, Cluster, District, Enterprise, ImportBatch, Park
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en")
+
+
+@admin.register(Park)
+class ParkAdmin(admin.ModelAdmin):
+    list_display = ("name", "district")
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "district", "field", "area_km2")
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ("credit_code", "name", "district", "cluster", "industry_code", "above_scale")
+    list_filter = ("district", "above_scale")
+    search_fields = ("credit_code", "name")
+    raw_id_fields = ("cluster", "park", "import_batch")
+
+
+@admin.register(AnnualData)
+class AnnualDataAdmin(admin.ModelAdmin):
+    list_display = ("enterprise", "year", "revenue", "tax")
+    raw_id_fields = ("enterprise", "import_batch")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("pk", "file_name", "user", "status", "rows", "started_at")
+    readonly_fields = [field.name for field in ImportBatch._meta.fields]

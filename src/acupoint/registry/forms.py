@@ -1,0 +1,39 @@
+"""Forms of the registry pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from acupoint.registry.importing.reading import ACCEPTED_SUFFIXES
+from acupoint.registry.selectors import SIZE_CHOICES
+
+
+class EnterpriseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Name or credit code")}))
+    district = forms.ChoiceField(label=_("District"), required=False)
+    cluster = forms.ChoiceField(label=_("Cluster"), required=False)
+    industry = forms.CharField(label=_("Industry"), required=False, max_length=5,
+                               widget=forms.TextInput(attrs={"placeholder": "C36"}))
+    size = forms.ChoiceField(label=_("Size"), required=False, choices=SIZE_CHOICES)
+
+    def __init__(self, *args, districts=(), clusters=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", _("All"))] + [(d.code, d.name) for d in districts]
+        self.fields["cluster"].choices = [("", _("All"))] + [(c.code, c.name) for c in clusters]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (.csv, .xlsx, .xls, .parquet)"))
+    source = forms.CharField(label=_("Source"), required=False, max_length=100,
+                             help_text=_("Where the figures come from, e.g. 税务局 2024 年报."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
+            raise forms.ValidationError(_("Accepted files: %(suffixes)s") % {
+                "suffixes": ", ".join(sorted(ACCEPTED_SUFFIXES))})
+        return upload

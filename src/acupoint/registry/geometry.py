@@ -1,0 +1,42 @@
+"""Cluster boundaries: GeoJSON polygons in WGS 84, checked and measured with shapely."""
+
+from __future__ import annotations
+
+import math
+
+from django.utils.translation import gettext as _
+from shapely.geometry import shape
+from shapely.ops import transform
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def boundary_problem(geojson: object) -> str | None:
+    """None for a valid Polygon/MultiPolygon with lon/lat coordinates, else the reason."""
+    if not isinstance(geojson, dict) or geojson.get("type") not in {"Polygon", "MultiPolygon"}:
+        return _("The boundary must be a GeoJSON Polygon or MultiPolygon.")
+    try:
+        geometry = shape(geojson)
+    except (ValueError, TypeError, AttributeError, IndexError) as error:
+        return _("The boundary is not readable GeoJSON: %(error)s") % {"error": error}
+    if geometry.is_empty:
+        return _("The boundary is empty.")
+    if not geometry.is_valid:
+        from shapely.validation import explain_validity
+
+        return _("The boundary is not a valid polygon: %(reason)s") % {
+            "reason": explain_validity(geometry)}
+    min_x, min_y, max_x, max_y = geometry.bounds
+    if min_x < -180 or max_x > 180 or min_y < -90 or max_y > 90:
+        return _("Boundary coordinates must be longitude/latitude in degrees (WGS 84).")
+    return None
+
+
+def area_km2(geojson: dict) -> float:
+    """Area on a local equal-area projection centred on the polygon; ample for a cluster."""
+    geometry = shape(geojson)
+    centre_lat = math.radians(geometry.centroid.y)
+    scale_x = EARTH_RADIUS_KM * math.cos(centre_lat) * math.pi / 180
+    scale_y = EARTH_RADIUS_KM * math.pi / 180
+    projected = transform(lambda x, y, z=None: (x * scale_x, y * scale_y), geometry)
+    return projected.area

@@ -1,0 +1,169 @@
+"""Reading spreadsheet files row by row: CSV in UTF-8 or GBK/GB18030, .xlsx and .xls.
+
+CSV is streamed; nothing here holds a whole file in memory twice.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+SAMPLE_BYTES = 256 * 1024
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+ACCEPTED_SUFFIXES = {".csv", ".txt", ".parquet", *SPREADSHEET_SUFFIXES}
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read at all; `code` names the reason for the error catalogue."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+class _HashingReader(io.RawIOBase):
+    """Passes bytes through while hashing them, so the fingerprint costs no second read."""
+
+    def __init__(self, raw: IO[bytes], digest: hashlib._Hash) -> None:
+        self._raw = raw
+        self._digest = digest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._raw.read(len(buffer))
+        self._digest.update(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 (with or without BOM) when the sample decodes as such, else GB18030 (⊇ GBK)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+@dataclass
+class OpenedTable:
+    """Rows of cells as read; `sha256` is complete once `rows` is exhausted."""
+
+    rows: Iterator[list[object]]
+    encoding: str = ""
+    _digest: hashlib._Hash = field(default_factory=hashlib.sha256)
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+
+def open_table(path: Path, original_name: str | None = None) -> OpenedTable:
+    suffix = Path(original_name or path.name).suffix.lower()
+    if path.stat().st_size == 0:
+        raise UnreadableFile("empty_file")
+    if suffix in SPREADSHEET_SUFFIXES:
+        return _open_spreadsheet(path)
+    if suffix == ".parquet":
+        return _open_parquet(path)
+    return _open_csv(path)
+
+
+def _open_csv(path: Path) -> OpenedTable:
+    with path.open("rb") as probe:
+        sample = probe.read(SAMPLE_BYTES)
+    if sample[:4] == b"PK\x03\x04":
+        raise UnreadableFile("spreadsheet_named_csv")
+    encoding = detect_encoding(sample)
+    table = OpenedTable(rows=iter(()), encoding=encoding)
+    table.rows = _csv_rows(path, encoding, table._digest)
+    return table
+
+
+def _csv_rows(path: Path, encoding: str, digest: hashlib._Hash) -> Iterator[list[object]]:
+    with path.open("rb") as raw:
+        buffered = io.BufferedReader(_HashingReader(raw, digest), buffer_size=1 << 20)
+        text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
+        try:
+            sample = text.read(8192)
+            dialect = _sniff_dialect(sample)
+            reader = csv.reader(_prepend(sample, text), dialect)
+            yield from reader
+        except UnicodeDecodeError as error:
+            raise UnreadableFile("undecodable", encoding=encoding,
+                                 position=error.start) from error
+        except csv.Error as error:
+            raise UnreadableFile("malformed_csv", reason=str(error)) from error
+
+
+def _prepend(sample: str, text: io.TextIOWrapper) -> Iterator[str]:
+    """Lines of `sample` followed by the rest of `text`, without re-reading the sample."""
+    rest = text.readline()
+    yield from io.StringIO(sample + rest)
+    yield from text
+
+
+def _sniff_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    first_line = sample.split("\n", 1)[0]
+    delimiters = {",": first_line.count(","), "\t": first_line.count("\t"),
+                  ";": first_line.count(";"), "|": first_line.count("|")}
+    delimiter = max(delimiters, key=delimiters.get)
+
+    class Sniffed(csv.excel):
+        pass
+
+    Sniffed.delimiter = delimiter if delimiters[delimiter] else ","
+    return Sniffed
+
+
+def _open_spreadsheet(path: Path) -> OpenedTable:
+    from python_calamine import CalamineWorkbook
+
+    digest = _file_digest(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own error types for damaged files
+        raise UnreadableFile("unreadable_spreadsheet", reason=str(error)) from error
+    for sheet_name in workbook.sheet_names:
+        sheet = workbook.get_sheet_by_name(sheet_name)
+        if sheet.height > 0:
+            rows = (list(row) for row in sheet.iter_rows())
+            return OpenedTable(rows=rows, encoding="", _digest=digest)
+    raise UnreadableFile("empty_file")
+
+
+def _open_parquet(path: Path) -> OpenedTable:
+    import pyarrow.parquet as pq
+
+    digest = _file_digest(path)
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as error:  # pyarrow raises ArrowInvalid and OSError subclasses
+        raise UnreadableFile("unreadable_spreadsheet", reason=str(error)) from error
+
+    def rows() -> Iterator[list[object]]:
+        yield list(parquet.schema_arrow.names)
+        for batch in parquet.iter_batches(batch_size=65_536):
+            yield from (list(row) for row in zip(*(column.to_pylist() for column in
+                                                   batch.columns), strict=True))
+
+    return OpenedTable(rows=rows(), _digest=digest)
+
+
+def _file_digest(path: Path) -> hashlib._Hash:
+    digest = hashlib.sha256()
+    with path.open("rb") as raw:
+        for chunk in iter(lambda: raw.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest

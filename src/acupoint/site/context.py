@@ -1,0 +1,38 @@
+"""Navigation shown by role: each entry names the roles that may follow it."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from acupoint.accounts import scoping
+from acupoint.accounts.roles import Role
+
+_ALL = None
+_DATA_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST, Role.DISTRICT_OFFICER,
+               Role.CLUSTER_MANAGER}
+
+NAVIGATION = (
+    ("dashboard:overview", _("Overview"), _ALL),
+    ("registry:enterprise-list", _("Enterprises"), _DATA_ROLES),
+    ("registry:cluster-list", _("Clusters"), _ALL),
+    ("registry:district-list", _("Districts"), _ALL),
+    ("registry:import", _("Import"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
+                                      Role.DISTRICT_OFFICER}),
+)
+
+
+def navigation(request) -> dict:
+    user = request.user
+    role = scoping.role_of(user)
+    items = [{"url": reverse(name), "label": label, "active": request.path.startswith(
+        reverse(name)) and reverse(name) != "/"}
+             for name, label, roles in NAVIGATION if roles is _ALL or role in roles]
+    if role == Role.ENTERPRISE_USER and user.enterprise_id:
+        items.insert(1, {"url": reverse("registry:enterprise-detail",
+                                        args=[user.enterprise.credit_code]),
+                         "label": _("My enterprise"), "active": False})
+    if scoping.may_administer(user):
+        items.append({"url": reverse("admin:index"), "label": _("Administration"),
+                      "active": False})
+    return {"navigation": items}

@@ -1,0 +1,23 @@
+"""Number formats bureau staff read: thousands separators, 万元 shown as 亿元."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def thousands(value) -> str:
+    if value is None or value == "":
+        return "—"
+    number = float(value)
+    return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
+
+
+@register.filter
+def yi(value_wan) -> str:
+    """A 万元 amount as 亿元 with two decimals."""
+    if value_wan is None:
+        return "—"
+    return f"{float(value_wan) / 1e4:,.2f}"
