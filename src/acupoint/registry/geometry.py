@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
+import shapely
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
-from shapely.ops import transform
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -38,5 +38,4 @@ def area_km2(geojson: dict) -> float:
     centre_lat = math.radians(geometry.centroid.y)
     scale_x = EARTH_RADIUS_KM * math.cos(centre_lat) * math.pi / 180
     scale_y = EARTH_RADIUS_KM * math.pi / 180
-    projected = transform(lambda x, y, z=None: (x * scale_x, y * scale_y), geometry)
-    return projected.area
+    return shapely.transform(geometry, lambda coords: coords * [scale_x, scale_y]).area

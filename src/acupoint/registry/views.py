@@ -112,7 +112,7 @@ def cluster_detail(request: HttpRequest, code: str) -> HttpResponse:
     points = list(members.exclude(lon=None).values("name", "lon", "lat")[:2000])
     return render(request, "registry/cluster_detail.html", {
         "cluster": cluster,
-        "members": members[:200],
+        "members": members[:50],
         "member_count": members.count(),
         "may_see_members": scoping.role_of(request.user) is not None,
         "chart": charts.boundary_map(cluster.boundary, cluster.name, points)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import altair as alt
+from shapely.geometry import MultiPolygon, mapping, shape
+from shapely.geometry.polygon import orient
 
 alt.data_transformers.disable_max_rows()
 
@@ -32,8 +34,14 @@ def bars(records: list[dict], category: str, value: str, category_title: str,
 
 
 def boundary_map(boundary: dict, name: str, points: list[dict]) -> dict:
-    """The cluster's polygon with its member enterprises as dots."""
-    area = alt.Chart(alt.Data(values=[{"type": "Feature", "geometry": boundary,
+    """The cluster's polygon with its member enterprises as dots.
+
+    d3-geo (inside Vega) takes a counter-clockwise ring for the whole globe less the polygon,
+    so rings are oriented clockwise here, whatever the stored GeoJSON says.
+    """
+    clockwise = mapping(orient(shape(boundary), sign=-1.0)) if boundary["type"] == "Polygon" \
+        else mapping(MultiPolygon([orient(part, sign=-1.0) for part in shape(boundary).geoms]))
+    area = alt.Chart(alt.Data(values=[{"type": "Feature", "geometry": clockwise,
                                        "properties": {"name": name}}])).mark_geoshape(
         fill="#cfe3f6", stroke="#1f5d99", strokeWidth=2, fillOpacity=0.6)
     layers = [area]

@@ -72,25 +72,28 @@ def recognise(text: str) -> tuple[Column | None, str]:
     return _ALIASES.get(_alias_key(base)), unit
 
 
+def _text(cell: object) -> str:
+    return str(cell).strip() if cell is not None else ""
+
+
 def _combined_headers(upper: list[object] | None, lower: list[object]) -> list[str]:
-    """Merge a two-row header: empty lower cells take the cell above; units flow down."""
+    """Merge a two-row header: empty lower cells take the cell above; units flow down.
+    Texts stay as the file writes them, so messages quote the user's own headers."""
+    texts = [_text(cell) for cell in lower]
     if upper is None:
-        return [_clean(cell) for cell in lower]
-    filled_upper = [_clean(upper[index]) if index < len(upper) else ""
-                    for index in range(len(lower))]
+        return texts
+    uppers = [_text(upper[index]) if index < len(upper) else "" for index in range(len(lower))]
     combined = []
     group = ""
-    for index, cell in enumerate(lower):
-        text = _clean(cell)
-        group = filled_upper[index] or group
+    for text, above in zip(texts, uppers, strict=True):
+        group = above or group
         if not text:
-            combined.append(filled_upper[index])
+            combined.append(above)
             continue
-        base, unit = _split_unit(text)
-        if not unit and group:
-            _, group_unit = _split_unit(group)
+        if not _split_unit(_clean(text))[1] and group:
+            group_unit = _split_unit(_clean(group))[1]
             if group_unit:
-                text = f"{base}({group_unit})"
+                text = f"{text}（{group_unit}）"
         combined.append(text)
     return combined
 

@@ -44,6 +44,7 @@ MESSAGES = {
     "future_date": _("%(value)s is in the future."),
     "bad_year": _("“%(value)s” is not a year between %(low)s and %(high)s."),
     "year_missing": _("Annual figures need a year."),
+    "no_year_column": _("Annual figures need a year column (年度) in the file."),
     "out_of_range": _("%(value)s is outside %(low)s…%(high)s."),
     "duplicate_row": _("Duplicate of row %(other)s (same credit code%(year)s)."),
     "conflicting_value": _("Conflicts with row %(other)s, which says “%(value)s”."),

@@ -46,6 +46,8 @@ class ValidatedFile:
     enterprises: dict[str, dict] = field(default_factory=dict)
     annual: dict[tuple[str, int], dict] = field(default_factory=dict)
     first_row: dict[str, int] = field(default_factory=dict)  # credit code → first file row
+    # credit code → attributes whose cells were refused (not also reported as missing)
+    refused: dict[str, set[str]] = field(default_factory=dict)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     error_count: int = 0
@@ -153,6 +155,11 @@ def validate(rows: Iterator[list[object]], lookups: Lookups) -> ValidatedFile:
         return result
     for problem in header.problems:
         result.error(Problem(header.row_number, problem.header, problem.code, problem.params))
+    mapped = header.by_code()
+    if "year" not in mapped:
+        for column in header.columns:
+            if column.column in ANNUAL_COLUMNS:
+                result.error(Problem(header.row_number, column.header, "no_year_column"))
 
     data_rows = _chain(first_rows[header.row_number:], rows)
     _validate_rows(data_rows, header, lookups, result)
@@ -218,6 +225,7 @@ def _validate_rows(rows: Iterator[list[object]], header: HeaderMap, lookups: Loo
                     value = _check_range(column.column, value, column.factor)
             except CellError as error:
                 fail(column.header, error)
+                result.refused.setdefault(code, set()).add(column.column.code)
                 row_ok = False
                 continue
             if value is not None:
@@ -302,7 +310,9 @@ def _check_new_enterprises(result: ValidatedFile, header: HeaderMap, lookups: Lo
     for code, attributes in result.enterprises.items():
         if code in lookups.existing:
             continue
-        missing = [name for name in REQUIRED_FOR_NEW if name not in attributes]
+        refused = result.refused.get(code, set())
+        missing = [name for name in REQUIRED_FOR_NEW
+                   if name not in attributes and name not in refused]
         if not missing:
             continue
         row = result.first_row.get(code)
