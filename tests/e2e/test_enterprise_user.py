@@ -1,0 +1,70 @@
+"""A real Chromium, driven by Playwright, against the live site."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.conftest import chromium_path, load_city_and_users, require
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_page():
+    executable = chromium_path()
+    if executable is None:
+        require("ACUPOINT_REQUIRE_BROWSER", "Chromium is not installed")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop shares the thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        outside = []
+        page.on("request", lambda request: outside.append(request.url)
+                if not request.url.startswith(("http://localhost", "http://127.0.0.1",
+                                               "data:", "blob:")) else None)
+        page.outside_requests = outside
+        yield page
+        browser.close()
+
+
+def test_enterprise_user_sees_own_page_in_chinese_and_is_refused_another(
+        live_server, city_dir, browser_page):
+    from acupoint.accounts.models import User
+    from acupoint.registry.models import Enterprise
+
+    load_city_and_users(city_dir)
+    user = User.objects.get(username="enterprise")
+    own = user.enterprise
+    other = Enterprise.objects.exclude(pk=own.pk).order_by("pk").first()
+    page = browser_page
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "enterprise")
+    page.fill("#id_password", "enterprise-demo-2019")
+    page.click("form.login button")
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("link", name="我的企业").click()
+    page.wait_for_selector("#enterprise-name")
+    assert page.inner_text("#enterprise-name") == own.name
+    assert "统一社会信用代码" in page.content()
+    page.wait_for_selector("[data-chart][data-rendered=true]", timeout=20_000)
+    assert page.locator("[data-chart] svg").count() == 1
+    page.screenshot(path=str(city_dir / "enterprise_page.png"), full_page=True)
+
+    # Chinese glyphs are drawn, not tofu: the heading is wider than its box of fallbacks.
+    width = page.evaluate("() => document.querySelector('#enterprise-name').scrollWidth")
+    assert width > 12 * len(own.name) * 0.8
+
+    response = page.goto(f"{live_server.url}/registry/enterprises/{other.credit_code}/")
+    assert response.status == 404
+    assert other.name not in page.content()
+    api = page.goto(f"{live_server.url}/api/enterprises/{other.credit_code}")
+    assert api.status == 404
+    assert page.outside_requests == []
