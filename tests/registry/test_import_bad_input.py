@@ -7,8 +7,13 @@ import pytest
 from acupoint.registry.actions import do_import_file
 from acupoint.registry.importing.problems import describe
 from acupoint.registry.models import AnnualData, Enterprise, ImportBatch
-
-from tests.registry.helpers import ANNUAL_HEADER, ENTERPRISE_HEADER, csv_text, enterprise_rows, new_code
+from tests.registry.helpers import (
+    ANNUAL_HEADER,
+    ENTERPRISE_HEADER,
+    csv_text,
+    enterprise_rows,
+    new_code,
+)
 
 pytestmark = pytest.mark.django_db
 

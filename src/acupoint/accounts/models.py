@@ -79,6 +79,9 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
     @classmethod
     def issue(cls, user, name: str) -> tuple[ApiToken, str]:
         raw = secrets.token_urlsafe(32)

@@ -36,7 +36,14 @@ def _registered() -> None:
     if _PATHS:
         return
     from acupoint.accounts.models import AuditEntry
-    from acupoint.registry.models import AnnualData, Cluster, District, Enterprise, ImportBatch, Park
+    from acupoint.registry.models import (
+        AnnualData,
+        Cluster,
+        District,
+        Enterprise,
+        ImportBatch,
+        Park,
+    )
 
     register(District, ScopePath(public=True))
     register(Park, ScopePath(public=True))

@@ -13,7 +13,6 @@ from acupoint.registry import industry
 from acupoint.registry.importing.validate import Lookups
 from acupoint.registry.models import AnnualData, Cluster, District, Enterprise, Park
 
-
 SIZE_CHOICES = [("", _("All")), ("above", _("Above designated size")),
                 ("below", _("Below designated size"))]
 

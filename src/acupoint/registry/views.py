@@ -84,7 +84,7 @@ def registry_export(request: HttpRequest, file_format: str) -> FileResponse:
         table = request.GET.get("table", "enterprises")
         source = (exporting.annual_table(annual) if table == "annual"
                   else exporting.enterprise_table(chosen))
-        handle = tempfile.TemporaryFile()
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         exporting.write_parquet(handle, source)
         handle.seek(0)
         return FileResponse(handle, as_attachment=True, filename=f"{table}.parquet")
@@ -95,7 +95,7 @@ def registry_export(request: HttpRequest, file_format: str) -> FileResponse:
 
 
 def _xlsx_response(filename: str, sheets: dict) -> FileResponse:
-    handle = tempfile.TemporaryFile()
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     exporting.write_xlsx(handle, sheets)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=filename)

@@ -133,6 +133,8 @@ def _check_range(column: Column, value: float, factor: float) -> float:
         raise CellError("out_of_range", value=value, low=73, high=136)
     if column.code == "lat" and not 3 <= converted <= 54:
         raise CellError("out_of_range", value=value, low=3, high=54)
+    if column.kind == "integer":
+        return round(converted)
     return round(converted, 6) if factor != 1.0 else converted
 
 
@@ -234,7 +236,7 @@ def _validate_rows(rows: Iterator[list[object]], header: HeaderMap, lookups: Loo
         district_id = attributes.get("district", lookups.existing.get(code))
         if (lookups.allowed_districts is not None and district_id is not None
                 and district_id not in lookups.allowed_districts):
-            district_header = mapped["district"].header if "district" in mapped else code_column.header
+            district_header = mapped.get("district", code_column).header
             result.error(Problem(row_number, district_header, "district_out_of_scope", {
                 "value": lookups.district_names.get(district_id, district_id),
                 "scope": "、".join(lookups.district_names.get(d, str(d))
