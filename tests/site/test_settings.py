@@ -11,7 +11,7 @@ import pytest
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
     clean = {key: value for key, value in os.environ.items()
-             if key not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "SECURE_SSL",
+             if key not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "HTTPS",
                             "ALLOWED_HOSTS", "DATABASE_URL"}}
     clean.update(env, DJANGO_SETTINGS_MODULE="acupoint.site.settings")
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True,

@@ -20,11 +20,13 @@ SIZE_CHOICES = [("", _("All")), ("above", _("Above designated size")),
 def enterprises(user, *, district: str | None = None, cluster: str | None = None,
                 industry_prefix: str | None = None, size: str | None = None,
                 search: str | None = None) -> QuerySet[Enterprise]:
-    queryset = visible(user, Enterprise).select_related("district", "cluster")
+    queryset = (visible(user, Enterprise).select_related("district", "cluster")
+                .defer("cluster__boundary", "district__aliases"))
+    # Filter on the foreign key itself so the (district, credit_code) index orders the page.
     if district:
-        queryset = queryset.filter(district__code=district)
+        queryset = queryset.filter(district_id=_pk_of(District, district))
     if cluster:
-        queryset = queryset.filter(cluster__code=cluster)
+        queryset = queryset.filter(cluster_id=_pk_of(Cluster, cluster))
     if industry_prefix:
         queryset = queryset.filter(_industry_filter(industry_prefix))
     if size == "above":
@@ -35,6 +37,10 @@ def enterprises(user, *, district: str | None = None, cluster: str | None = None
         term = search.strip()
         queryset = queryset.filter(Q(name__contains=term) | Q(credit_code__startswith=term.upper()))
     return queryset.order_by("credit_code")
+
+
+def _pk_of(model, code: str) -> int | None:
+    return model.objects.filter(code=code).values_list("pk", flat=True).first()
 
 
 def _industry_filter(prefix: str) -> Q:

@@ -5,7 +5,8 @@ SECRET_KEY       required unless DEBUG is on
 DEBUG            "1"/"true" for development
 ALLOWED_HOSTS    comma-separated host names
 CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://acupoint.example.gov.cn
-SECURE_SSL       "0" when TLS is terminated elsewhere and the proxy does not set the header
+HTTPS            "0" only for an intranet served over plain HTTP (no secure cookies, no HSTS)
+SECURE_SSL_REDIRECT   "0" when the proxy in front already redirects HTTP to HTTPS
 """
 
 from __future__ import annotations
@@ -141,16 +142,17 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-if not DEBUG:
-    SECURE_SSL_REDIRECT = _flag("SECURE_SSL", default=True)
+HTTPS = _flag("HTTPS", default=True)
+if not DEBUG and HTTPS:
+    SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,
