@@ -189,6 +189,9 @@ def demo(
 ) -> None:
     """Set up the demo city (once) and serve it: migrate, generate, load, create users."""
     _django(debug=True)
+    from django.conf import settings
+    from django.utils import translation
+
     from acupoint.demo.generator import generate, write
     from acupoint.demo.loader import ensure_users, load_city
     from acupoint.registry.models import Enterprise
@@ -202,10 +205,11 @@ def demo(
         with _progress() as progress:
             task = progress.add_task("Loading the demo city", total=None)
             load_city(folder, progress=lambda rows: progress.update(task, completed=rows))
+    translation.activate(settings.LANGUAGE_CODE)
     logins = ensure_users()
     table = Table(title="Demo logins")
     for column in ("user", "password", "role", "scope"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column != "scope", overflow="fold")
     for login in logins:
         table.add_row(login.username, login.password, login.role, login.scope)
     console.print(table)

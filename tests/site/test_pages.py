@@ -65,3 +65,11 @@ def test_import_page_shows_every_error_in_the_users_language(users, tmp_path):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(response.request["PATH_INFO"]).content.decode()
     assert "Unknown district “火星”" in english and "row 3" in english
+
+
+def test_pages_open_in_chinese_whatever_the_browser_asks_until_switched():
+    client = Client()
+    page = client.get(reverse("dashboard:overview"), headers={"Accept-Language": "en-US,en"})
+    assert "全市概览" in page.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "City overview" in client.get(reverse("dashboard:overview")).content.decode()
