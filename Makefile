@@ -30,8 +30,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/enterprise_list_load.py
 
 messages: $(STAMP)
-	cd src/acupoint && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --settings=acupoint.site.settings --no-obsolete
-	cd src/acupoint && ../../$(BIN)/django-admin compilemessages --settings=acupoint.site.settings
+	cd src/acupoint && DEBUG=1 ../../$(BIN)/django-admin makemessages -l zh_Hans --settings=acupoint.site.settings --no-obsolete --no-location -i "demo/*"
+	cd src/acupoint && DEBUG=1 ../../$(BIN)/django-admin compilemessages --settings=acupoint.site.settings
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -93,10 +93,6 @@ def visible(user, model_or_queryset: type[Model] | QuerySet) -> QuerySet:
     return queryset if condition is None else queryset.filter(condition)
 
 
-def can_see(user, obj: Model) -> bool:
-    return visible(user, type(obj)).filter(pk=obj.pk).exists()
-
-
 def may_import(user) -> bool:
     return role_of(user) in {*BUREAU_ROLES, Role.DISTRICT_OFFICER}
 

@@ -60,7 +60,6 @@ class Column:
     aliases: tuple[str, ...]
     unit: Unit | None = None
     kind: str = "number"  # number | integer | text | date | bool | year
-    required: bool = False
     minimum: float | None = None
     # A value above this in the declared unit is implausible for one enterprise (10 万亿元 of
     # revenue): most likely the file holds 元 under a 万元 header. Warned, not refused.
@@ -80,7 +79,6 @@ ENTERPRISE_COLUMNS: tuple[Column, ...] = (
             "uscc",
         ),
         kind="text",
-        required=True,
     ),
     Column(
         "name",

@@ -54,11 +54,6 @@ def section(code: str) -> str:
     return section_of_division().get(code[:2], "")
 
 
-def with_section(code: str) -> str:
-    """`3612` → `C3612`, the form used in expressions such as industry.startswith('C36')."""
-    return section(code) + code
-
-
 def name(code: str) -> str:
     item = table().get(code)
     return item.name if item else ""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from acupoint.registry import credit_code, industry
 from acupoint.registry.fields import BY_CODE
+from acupoint.registry.geometry import boundary_problem
 
 
 class District(models.Model):
@@ -51,8 +52,6 @@ def validate_industry_codes(codes: list) -> None:
 
 
 def validate_boundary(value: dict) -> None:
-    from acupoint.registry.geometry import boundary_problem
-
     problem = boundary_problem(value)
     if problem:
         raise ValidationError(problem)

@@ -32,7 +32,6 @@ MESSAGES = {
                           "e.g. 3612 or C3612)."),
     "unknown_district": _("Unknown district “%(value)s”."),
     "district_out_of_scope": _("District “%(value)s” is outside your scope (%(scope)s)."),
-    "enterprise_out_of_scope": _("This enterprise belongs to %(district)s, outside your scope."),
     "unknown_cluster": _("Unknown cluster “%(value)s”."),
     "unknown_park": _("Unknown park “%(value)s”."),
     "not_a_number": _("“%(value)s” is not a number."),
