@@ -31,3 +31,17 @@ def test_published_code_is_valid_and_problems_are_named():
 def test_normalise_strips_spreadsheet_noise():
     assert credit_code.normalise(" 91370200ma3c7p4h4x ") == "91370200MA3C7P4H4X"
     assert credit_code.normalise("９１３７") == "9137"
+
+
+def test_model_validation_uses_the_importers_wording():
+    import pytest
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from acupoint.registry.models import validate_credit_code
+
+    validate_credit_code("91350100M000100Y43")
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as raised:
+            validate_credit_code("91350100M000100Y44")
+        assert "校验码错误（应为 3）" in raised.value.messages[0]

@@ -7,9 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from acupoint.registry import credit_code, industry
+from acupoint.registry import industry
 from acupoint.registry.fields import BY_CODE
 from acupoint.registry.geometry import boundary_problem
+from acupoint.registry.importing.parsing import CellError
+from acupoint.registry.importing.problems import MESSAGES
+from acupoint.registry.importing.validate import parse_credit_code
 
 
 class District(models.Model):
@@ -85,16 +88,11 @@ class Cluster(models.Model):
 
 
 def validate_credit_code(value: str) -> None:
-    problem = credit_code.problem(value)
-    if problem:
-        raise ValidationError(CREDIT_CODE_PROBLEMS[problem], params={"value": value})
-
-
-CREDIT_CODE_PROBLEMS = {
-    "length": _("Credit code %(value)s must have 18 characters."),
-    "character": _("Credit code %(value)s contains characters outside GB 32100-2015."),
-    "check": _("Credit code %(value)s fails its GB 32100-2015 check character."),
-}
+    """The importer's check and wording, for forms and the admin site."""
+    try:
+        parse_credit_code(value)
+    except CellError as error:
+        raise ValidationError(MESSAGES[error.code], params=error.params) from error
 
 
 def validate_industry_class(value: str) -> None:

@@ -69,7 +69,7 @@ class ValidatedFile:
 
 def _parser(column: Column, lookups: Lookups) -> Callable[[object], object]:
     if column.code == "credit_code":
-        return _credit_code
+        return parse_credit_code
     if column.code == "industry_code":
         return _industry
     if column.code in ("district", "cluster", "park"):
@@ -86,7 +86,8 @@ def _parser(column: Column, lookups: Lookups) -> Callable[[object], object]:
     return base
 
 
-def _credit_code(value: object) -> str | None:
+def parse_credit_code(value: object) -> str | None:
+    """The normalised code, None for a blank cell; CellError says what is wrong."""
     if parsing.is_blank(value):
         return None
     code = credit_code.normalise(value)
@@ -211,7 +212,7 @@ def _validate_rows(rows: Iterator[list[object]], header: HeaderMap, lookups: Loo
             result.error(Problem(row_number, column_header, error.code, error.params))
 
         try:
-            code = _credit_code(row[code_column.index])
+            code = parse_credit_code(row[code_column.index])
         except CellError as error:
             fail(code_column.header, error)
             continue
