@@ -25,9 +25,12 @@ NAVIGATION = (
 def navigation(request) -> dict:
     user = request.user
     role = scoping.role_of(user)
-    items = [{"url": reverse(name), "label": label, "active": request.path.startswith(
-        reverse(name)) and reverse(name) != "/"}
-             for name, label, roles in NAVIGATION if roles is _ALL or role in roles]
+    items = []
+    for name, label, roles in NAVIGATION:
+        if roles is _ALL or role in roles:
+            url = reverse(name)
+            items.append({"url": url, "label": label,
+                          "active": url != "/" and request.path.startswith(url)})
     if role == Role.ENTERPRISE_USER and user.enterprise_id:
         items.insert(1, {"url": reverse("registry:enterprise-detail",
                                         args=[user.enterprise.credit_code]),

@@ -52,6 +52,17 @@ def _null_safe_differs(left: str, right: str) -> str:
     return f"{left} IS NOT {right}"
 
 
+def _changed_cells(stage: str, table: str, names: Sequence[str]) -> tuple[str, str]:
+    """SET clauses that keep stored values where the file is blank, and the condition that
+    a row holds at least one new value (so unchanged rows are not rewritten)."""
+    assignments = ", ".join(f"{name} = COALESCE({stage}.{name}, {table}.{name})"
+                            for name in names)
+    differs = " OR ".join(
+        f"({stage}.{name} IS NOT NULL AND "
+        f"{_null_safe_differs(f'{stage}.{name}', f'{table}.{name}')})" for name in names)
+    return assignments, differs
+
+
 def _stage(table: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence]) -> None:
     """Create temporary `table` with `columns` (name, PostgreSQL type) and fill it."""
     names = ", ".join(name for name, _ in columns)
@@ -119,12 +130,7 @@ def _write_enterprises(validated: ValidatedFile, batch_id: int, source: str, now
     )
     updatable = [name for name, _ in columns[1:]]
     if updatable:
-        assignments = ", ".join(f"{name} = COALESCE({stage}.{name}, {table}.{name})"
-                                for name in updatable)
-        differs = " OR ".join(
-            f"({stage}.{name} IS NOT NULL AND "
-            f"{_null_safe_differs(f'{stage}.{name}', f'{table}.{name}')})"
-            for name in updatable)
+        assignments, differs = _changed_cells(stage, table, updatable)
         counts.enterprises_updated = _execute(
             f"UPDATE {table} SET {assignments}, import_batch_id = %s, source = %s, "
             f"updated_at = %s FROM {stage} "
@@ -156,10 +162,7 @@ def _write_annual(validated: ValidatedFile, batch_id: int, source: str, now,
         f"AND a.year = s.year)",
         [batch_id, source, now],
     )
-    assignments = ", ".join(f"{name} = COALESCE(s.{name}, {table}.{name})" for name in present)
-    differs = " OR ".join(
-        f"(s.{name} IS NOT NULL AND {_null_safe_differs(f's.{name}', f'{table}.{name}')})"
-        for name in present)
+    assignments, differs = _changed_cells("s", table, present)
     counts.annual_updated = _execute(
         f"UPDATE {table} SET {assignments}, import_batch_id = %s, source = %s, updated_at = %s "
         f"FROM {stage} s JOIN {enterprises} e ON e.credit_code = s.credit_code "

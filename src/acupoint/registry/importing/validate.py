@@ -208,16 +208,13 @@ def _validate_rows(rows: Iterator[list[object]], header: HeaderMap, lookups: Loo
         result.rows += 1
         row_ok = True
 
-        def fail(column_header: str, error: CellError, row_number: int = row_number) -> None:
-            result.error(Problem(row_number, column_header, error.code, error.params))
-
         try:
             code = parse_credit_code(row[code_column.index])
         except CellError as error:
-            fail(code_column.header, error)
+            _fail(result, row_number, code_column.header, error)
             continue
         if code is None:
-            fail(code_column.header, CellError("required"))
+            _fail(result, row_number, code_column.header, CellError("required"))
             continue
 
         attributes: dict = {}
@@ -227,7 +224,7 @@ def _validate_rows(rows: Iterator[list[object]], header: HeaderMap, lookups: Loo
                 if value is not None and column.column.unit is not None:
                     value = _check_range(column.column, value, column.factor)
             except CellError as error:
-                fail(column.header, error)
+                _fail(result, row_number, column.header, error)
                 result.refused.setdefault(code, set()).add(column.column.code)
                 row_ok = False
                 continue
@@ -249,7 +246,7 @@ def _validate_rows(rows: Iterator[list[object]], header: HeaderMap, lookups: Loo
             try:
                 year = year_parser(row[year_column.index])
             except CellError as error:
-                fail(year_column.header, error)
+                _fail(result, row_number, year_column.header, error)
                 row_ok = False
 
         measures: dict = {}
@@ -259,7 +256,7 @@ def _validate_rows(rows: Iterator[list[object]], header: HeaderMap, lookups: Loo
                 if value is not None:
                     value = _check_range(column.column, value, column.factor)
             except CellError as error:
-                fail(column.header, error)
+                _fail(result, row_number, column.header, error)
                 row_ok = False
                 continue
             measures[column.column.code] = value
@@ -302,6 +299,10 @@ def _validate_rows(rows: Iterator[list[object]], header: HeaderMap, lookups: Loo
 
     result.enterprises = {code: seen.values for code, seen in first_seen.items()}
     result.first_row = {code: seen.row for code, seen in first_seen.items()}
+
+
+def _fail(result: ValidatedFile, row_number: int, header: str, error: CellError) -> None:
+    result.error(Problem(row_number, header, error.code, error.params))
 
 
 def _shown(value: object) -> str:
