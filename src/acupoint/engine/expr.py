@@ -1,0 +1,355 @@
+"""The one expression language of scorecards and policy rules, compiled to Ibis.
+
+A formula is parsed with :mod:`ast` and every node is checked against a whitelist before any
+of it is compiled, so nothing a user types is ever evaluated by Python. What passes becomes an
+Ibis expression, which runs unchanged on DuckDB and on Spark.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+MAX_LENGTH = 4000
+
+GROUP_STATISTICS = ("mean", "median", "sum", "std", "count", "quantile", "share")
+ELEMENTWISE = ("min", "max", "abs", "round", "log", "sqrt", "clip", "if_", "is_null",
+               "not_null", "coalesce", "lag")
+FUNCTIONS = frozenset(GROUP_STATISTICS + ELEMENTWISE)
+METHODS = frozenset({"startswith", "endswith"})
+
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Pow: operator.pow}
+_COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
+            ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
+_ALLOWED_NODES = (
+    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
+    ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
+    ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn,
+    ast.Is, ast.IsNot, ast.Call, ast.Name, ast.Load, ast.Constant, ast.List, ast.Tuple,
+    ast.keyword, ast.IfExp, ast.Attribute,
+)
+
+
+class ExpressionError(ValueError):
+    """A formula that cannot be accepted, with the character position of the culprit."""
+
+    def __init__(self, message: str, source: str, offset: int = 0) -> None:
+        self.message = message
+        self.source = source
+        self.offset = offset
+        super().__init__(f"{message} (column {offset + 1})\n  {source}\n  {' ' * offset}^")
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """A place where a formula yields null instead of a number (x/0, log of x ≤ 0)."""
+
+    kind: str
+    source: str
+    offset: int
+    where: ir.BooleanValue
+
+
+@dataclass
+class Scope:
+    """What names mean while compiling: the table's columns and the named parameters.
+
+    ``partition`` is added to every group statistic so that periods (and excluded entities)
+    never mix; ``entity`` and ``period`` make ``lag`` possible.
+    """
+
+    table: ir.Table
+    params: Mapping[str, Any] = field(default_factory=dict)
+    entity: str | None = None
+    period: str | None = None
+    partition: Sequence[str] = ()
+    hazards: list[Hazard] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        return [*self.table.columns, *self.params]
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A checked formula; ``names`` are the columns or parameters it refers to."""
+
+    source: str
+    tree: ast.Expression
+    names: frozenset[str]
+
+    def compile(self, scope: Scope) -> ir.Value:
+        return _Compiler(self.source, scope).visit(self.tree.body)
+
+    def __str__(self) -> str:
+        return self.source
+
+
+def parse(source: str) -> Expression:
+    """Check a formula against the whitelist; raise :class:`ExpressionError` if it fails."""
+    if not isinstance(source, str):
+        source = str(source)
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"formula longer than {MAX_LENGTH} characters", source, MAX_LENGTH)
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as error:
+        offset = max((error.offset or 1) - 1, 0)
+        raise ExpressionError(f"syntax error: {error.msg}", source, offset) from None
+    except RecursionError:
+        raise ExpressionError("formula nested too deeply", source, 0) from None
+    names: set[str] = set()
+    method_calls = {
+        id(node.func) for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
+    for node in ast.walk(tree):
+        _check_node(node, source, is_method=id(node) in method_calls)
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+    return Expression(source.strip(), tree, frozenset(names - FUNCTIONS))
+
+
+def _char_offset(source: str, node: ast.AST) -> int:
+    """``ast`` counts UTF-8 bytes; people count characters (Chinese names are 3 bytes each)."""
+    byte_offset = getattr(node, "col_offset", 0)
+    return len(source.strip().encode()[:byte_offset].decode(errors="ignore"))
+
+
+def _check_node(node: ast.AST, source: str, is_method: bool) -> None:
+    def refuse(message: str) -> None:
+        raise ExpressionError(message, source, _char_offset(source, node))
+
+    if not isinstance(node, _ALLOWED_NODES):
+        refuse(f"'{type(node).__name__}' is not allowed in a formula")
+    if isinstance(node, ast.Name) and node.id.startswith("_"):
+        refuse(f"name '{node.id}' is not allowed")
+    if isinstance(node, ast.Attribute) and not is_method:
+        refuse(f"attribute '.{node.attr}' is not allowed; only x.startswith('…') calls are")
+    if isinstance(node, ast.Constant) and not isinstance(node.value, int | float | str | None):
+        refuse(f"constant {node.value!r} is not allowed")
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if func.attr not in METHODS or not isinstance(func.value, ast.Name):
+                refuse(f"method '.{func.attr}' is not allowed; use name.startswith('…')")
+            if node.keywords or len(node.args) != 1:
+                refuse(f"'.{func.attr}' takes exactly one text argument")
+            return
+        if not isinstance(func, ast.Name):
+            refuse("only named functions may be called")
+        if func.id not in FUNCTIONS:
+            close = difflib.get_close_matches(func.id, sorted(FUNCTIONS), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            refuse(f"unknown function '{func.id}'{hint}")
+        for keyword in node.keywords:
+            if keyword.arg not in ("by",):
+                refuse(f"keyword '{keyword.arg}' is not allowed; only by=… is")
+
+
+def _as_list(node: ast.AST) -> list[ast.AST]:
+    return list(node.elts) if isinstance(node, ast.List | ast.Tuple) else [node]
+
+
+class _Compiler:
+    def __init__(self, source: str, scope: Scope) -> None:
+        self.source = source
+        self.scope = scope
+        self.table = scope.table
+
+    def fail(self, message: str, node: ast.AST) -> ExpressionError:
+        return ExpressionError(message, self.source, _char_offset(self.source, node))
+
+    def visit(self, node: ast.AST) -> Any:
+        handler: Callable[[Any], Any] = getattr(self, f"visit_{type(node).__name__}")
+        return handler(node)
+
+    def visit_Constant(self, node: ast.Constant) -> Any:
+        return ibis.null() if node.value is None else node.value
+
+    def visit_Name(self, node: ast.Name) -> Any:
+        if node.id in self.table.columns:
+            return self.table[node.id]
+        if node.id in self.scope.params:
+            return self.scope.params[node.id]
+        if node.id in ("True", "False"):
+            return node.id == "True"
+        close = difflib.get_close_matches(node.id, self.scope.names(), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise self.fail(f"unknown name '{node.id}'{hint}", node)
+
+    def visit_List(self, node: ast.List) -> list[Any]:
+        return [self.visit(element) for element in node.elts]
+
+    visit_Tuple = visit_List
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> Any:
+        values = [self.visit(value) for value in node.values]
+        combine = operator.and_ if isinstance(node.op, ast.And) else operator.or_
+        result = values[0]
+        for value in values[1:]:
+            result = combine(result, value)
+        return result
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> Any:
+        operand = self.visit(node.operand)
+        if isinstance(node.op, ast.Not):
+            return ~operand if isinstance(operand, ir.Value) else not operand
+        return -operand if isinstance(node.op, ast.USub) else operand
+
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
+        left, right = self.visit(node.left), self.visit(node.right)
+        if isinstance(node.op, ast.Div | ast.FloorDiv | ast.Mod):
+            return self._guarded_division(node, left, right)
+        return _BINARY[type(node.op)](left, right)
+
+    def _guarded_division(self, node: ast.BinOp, left: Any, right: Any) -> Any:
+        """x / 0 is null, never inf or an error; where it happens is counted."""
+        denominator = ibis.literal(right) if not isinstance(right, ir.Value) else right
+        self._hazard("division by zero", node, denominator == 0)
+        safe = denominator.nullif(0)
+        if isinstance(node.op, ast.Div):
+            return left / safe
+        if isinstance(node.op, ast.FloorDiv):
+            return (left / safe).floor()
+        return left - (left / safe).floor() * safe
+
+    def _hazard(self, kind: str, node: ast.AST, where: Any) -> None:
+        if isinstance(where, ir.Value):
+            self.scope.hazards.append(
+                Hazard(kind, self.source, _char_offset(self.source, node), where.fill_null(False))
+            )
+
+    def visit_Compare(self, node: ast.Compare) -> Any:
+        result = None
+        left = self.visit(node.left)
+        for op, comparator_node in zip(node.ops, node.comparators, strict=True):
+            if isinstance(op, ast.In | ast.NotIn):
+                options = self.visit(comparator_node)
+                if not isinstance(options, list | tuple):
+                    raise self.fail("'in' needs a list, like industry in ['C36', 'C37']", node)
+                part = _value(left).isin(list(options))
+                part = ~part if isinstance(op, ast.NotIn) else part
+                right = left
+            elif isinstance(op, ast.Is | ast.IsNot):
+                if getattr(comparator_node, "value", False) is not None:
+                    raise self.fail("'is' may only test for None", comparator_node)
+                part = _value(left).isnull() if isinstance(op, ast.Is) else _value(left).notnull()
+                right = left
+            else:
+                right = self.visit(comparator_node)
+                part = _COMPARE[type(op)](left, right)
+            result = part if result is None else result & part
+            left = right
+        return result
+
+    def visit_IfExp(self, node: ast.IfExp) -> Any:
+        return ibis.ifelse(self.visit(node.test), self.visit(node.body), self.visit(node.orelse))
+
+    def visit_Call(self, node: ast.Call) -> Any:
+        if isinstance(node.func, ast.Attribute):
+            column = self.visit(node.func.value)
+            text = self.visit(node.args[0])
+            if not isinstance(text, str):
+                raise self.fail(f"'.{node.func.attr}' needs a text", node.args[0])
+            return getattr(_value(column).cast("string"), node.func.attr)(text)
+        name = node.func.id  # type: ignore[attr-defined]
+        keywords = {keyword.arg: keyword.value for keyword in node.keywords}
+        args = [self.visit(arg) for arg in node.args]
+        if name in GROUP_STATISTICS or (name in ("min", "max") and len(args) == 1):
+            by_nodes = _as_list(keywords["by"]) if "by" in keywords else []
+            by = [self.visit(item) for item in by_nodes]
+            return self._group_statistic(name, node, args, by)
+        if "by" in keywords:
+            raise self.fail(f"'{name}' does not take by=", node)
+        return self._elementwise(name, node, args)
+
+    def _group_statistic(self, name: str, node: ast.Call, args: list[Any], by: list[Any]) -> Any:
+        expected = 2 if name == "quantile" else 1
+        if len(args) != expected:
+            raise self.fail(f"'{name}' takes {expected} argument(s) and by=…", node)
+        for group in by:
+            if not isinstance(group, ir.Column):
+                raise self.fail(f"by= of '{name}' must name columns", node)
+        column = _value(args[0])
+        group_by = [self.table[column_name] for column_name in self.scope.partition] + by
+        window = ibis.window(group_by=group_by) if group_by else ibis.window()
+        if name == "quantile":
+            q = args[1]
+            if not isinstance(q, int | float) or not 0 <= q <= 1:
+                raise self.fail("quantile needs a probability between 0 and 1", node.args[1])
+            return column.quantile(q).over(window)
+        if name == "share":
+            total = column.sum().over(window)
+            self._hazard("division by zero", node, total == 0)
+            return column / total.nullif(0)
+        method = {"mean": "mean", "median": "median", "sum": "sum", "std": "std",
+                  "count": "count", "min": "min", "max": "max"}[name]
+        return getattr(column, method)().over(window)
+
+    def _elementwise(self, name: str, node: ast.Call, args: list[Any]) -> Any:
+        def arity(*allowed: int) -> None:
+            if len(args) not in allowed:
+                counts = " or ".join(str(count) for count in allowed)
+                raise self.fail(f"'{name}' takes {counts} argument(s)", node)
+
+        if name in ("min", "max"):
+            if len(args) < 2:
+                raise self.fail(f"'{name}' needs two or more values, or one column and by=", node)
+            return (ibis.least if name == "min" else ibis.greatest)(*args)
+        if name == "abs":
+            arity(1)
+            return _value(args[0]).abs()
+        if name == "round":
+            arity(1, 2)
+            return _value(args[0]).round(args[1] if len(args) == 2 else 0)
+        if name == "log":
+            arity(1, 2)
+            value = _value(args[0])
+            self._hazard("log of a value ≤ 0", node, value <= 0)
+            safe = ibis.ifelse(value > 0, value, ibis.null())
+            return safe.ln() if len(args) == 1 else safe.log(args[1])
+        if name == "sqrt":
+            arity(1)
+            value = _value(args[0])
+            self._hazard("square root of a negative value", node, value < 0)
+            return ibis.ifelse(value >= 0, value, ibis.null()).sqrt()
+        if name == "clip":
+            arity(3)
+            return _value(args[0]).clip(lower=args[1], upper=args[2])
+        if name == "if_":
+            arity(3)
+            return ibis.ifelse(args[0], args[1], args[2])
+        if name == "is_null":
+            arity(1)
+            return _value(args[0]).isnull()
+        if name == "not_null":
+            arity(1)
+            return _value(args[0]).notnull()
+        if name == "coalesce":
+            if len(args) < 2:
+                raise self.fail("'coalesce' needs two or more values", node)
+            return ibis.coalesce(*args)
+        arity(1)
+        return self._lag(node, args[0])
+
+    def _lag(self, node: ast.Call, value: Any) -> Any:
+        """The entity's value in the period just before, or null if that period is missing."""
+        scope = self.scope
+        if not (scope.entity and scope.period):
+            raise self.fail("lag() needs a spec with an entity and a period", node)
+        period = self.table[scope.period]
+        window = ibis.window(group_by=self.table[scope.entity], order_by=period)
+        previous = _value(value).lag().over(window)
+        return ibis.ifelse(period.lag().over(window) == period - 1, previous, ibis.null())
+
+
+def _value(value: Any) -> ir.Value:
+    return value if isinstance(value, ir.Value) else ibis.literal(value)

@@ -1,0 +1,669 @@
+"""Evaluate a scorecard spec on a table: one Ibis expression from raw data to classes.
+
+Every step adds columns and nothing is materialised until the caller asks, so DuckDB or Spark
+plans the whole evaluation as one query. Entities a gate excludes stay in the table but sit in
+their own window partition (``_evaluated`` is false), so they never shift a minimum, a
+benchmark or a quota.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+
+from acupoint.engine import weights as weighting
+from acupoint.engine.expr import ExpressionError, Hazard, Scope, parse
+from acupoint.engine.spec import Indicator, Level, Spec
+
+EVALUATED = "_evaluated"
+SCORED = "_scored"
+POSITION = "_position"
+GROUP_SIZE = "_group_size"
+AVAILABILITY = "availability"
+
+
+class EngineError(ValueError):
+    """The spec and the data do not fit together; the message names the spec's line and key."""
+
+
+def column(code: str, stage: str) -> str:
+    return f"{code}__{stage}"
+
+
+@dataclass
+class Hierarchy:
+    """Indicators and aggregates as a tree, with each node's weight within its siblings."""
+
+    spec: Spec
+    node_weights: dict[str, float] = field(default_factory=dict)
+    ahp: dict[str, weighting.AhpResult] = field(default_factory=dict)
+
+    @cached_property
+    def children(self) -> dict[str, list[str]]:
+        children: dict[str, list[str]] = {aggregate.code: [] for aggregate in self.spec.aggregates}
+        for indicator in self.spec.indicators:
+            children[indicator.parent].append(indicator.code)
+        for aggregate in self.spec.aggregates:
+            if aggregate.parent:
+                children[aggregate.parent].append(aggregate.code)
+        return children
+
+    @cached_property
+    def root(self) -> str:
+        return next(item.code for item in self.spec.aggregates if not item.parent)
+
+    @cached_property
+    def indicators(self) -> dict[str, Indicator]:
+        return {indicator.code: indicator for indicator in self.spec.indicators}
+
+    @cached_property
+    def parent(self) -> dict[str, str | None]:
+        parents: dict[str, str | None] = {item.code: item.parent for item in self.spec.aggregates}
+        parents.update({item.code: item.parent for item in self.spec.indicators})
+        return parents
+
+    def bottom_up(self) -> list[str]:
+        def depth(code: str) -> int:
+            steps, parent = 0, self.parent[code]
+            while parent:
+                steps, parent = steps + 1, self.parent[parent]
+            return steps
+
+        return sorted(self.children, key=depth, reverse=True)
+
+    def leaf_weights(self) -> dict[str, float]:
+        """Each indicator's weight in the final score: the product down its path."""
+        result = {}
+        for code in self.indicators:
+            weight, node = 1.0, code
+            while node != self.root:
+                weight *= self.node_weights[node]
+                node = self.parent[node]  # type: ignore[assignment]
+            result[code] = weight
+        return result
+
+    def path(self, code: str) -> list[str]:
+        nodes = [code]
+        while nodes[-1] != self.root:
+            nodes.append(self.parent[nodes[-1]])  # type: ignore[arg-type]
+        return nodes
+
+
+@dataclass
+class Evaluation:
+    """The evaluation as an Ibis table plus everything needed to explain it."""
+
+    spec: Spec
+    table: ir.Table
+    hierarchy: Hierarchy
+    hazards: list[tuple[str, Hazard]]
+    weights_scope: str = "fixed"
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return self.hierarchy.leaf_weights()
+
+    def output_columns(self) -> list[str]:
+        spec = self.spec
+        names = [spec.entity, *([spec.period] if spec.period else [])]
+        names += [name for name in dict.fromkeys(spec.groups + (spec.classes.within
+                  if spec.classes else [])) if name not in names]
+        names += ["score", "rank"]
+        if spec.groups:
+            names.append("rank_in_group")
+        if spec.classes:
+            names.append("class")
+        names += [streak.name for streak in spec.streaks]
+        names += [f"{streak.name}_status" for streak in spec.streaks if streak.status]
+        names += [item.name for item in spec.consequences if item.kind == "rate"]
+        names.append(AVAILABILITY)
+        names += [code for code in self.hierarchy.children if code != self.hierarchy.root]
+        return names
+
+    def result(self) -> ir.Table:
+        return self.table.select(*self.output_columns()).order_by(
+            [*([self.spec.period] if self.spec.period else []), self.spec.entity])
+
+    def methods(self) -> dict[str, Any]:
+        spec = self.spec
+        return {
+            "normalise": spec.normalise.method, "range": list(spec.normalise.range),
+            "weights": spec.weights.method, "weights_scope": self.weights_scope,
+            "aggregate": spec.aggregate.method,
+            "classes": spec.classes.method if spec.classes else None,
+            "winsorise": spec.treat.winsorise.model_dump() if spec.treat.winsorise else None,
+            "impute": spec.treat.impute.model_dump() if spec.treat.impute else None,
+            "ahp_consistency_ratio": {code: round(result.consistency_ratio, 6)
+                                      for code, result in self.hierarchy.ahp.items()},
+        }
+
+    def counts(self) -> dict[str, Any]:
+        """Entities, evaluated, scored, class sizes, missing values and nulls from formulas."""
+        table = self.table
+        measures: dict[str, Any] = {
+            "entities": table.count(),
+            "evaluated": table[EVALUATED].cast("int64").sum(),
+            "scored": table["score"].notnull().cast("int64").sum(),
+        }
+        for code in self.hierarchy.indicators:
+            measures[f"missing:{code}"] = (table[EVALUATED] & table[code].isnull()).cast(
+                "int64").sum()
+        for index, (_key, hazard) in enumerate(self.hazards):
+            measures[f"hazard:{index}"] = hazard.where.cast("int64").sum()
+        row = table.aggregate(**{_safe(name): value for name, value in measures.items()})
+        values = row.to_pyarrow().to_pylist()[0]
+        by_name = {name: int(values[_safe(name)] or 0) for name in measures}
+        counts: dict[str, Any] = {
+            "entities": by_name["entities"], "evaluated": by_name["evaluated"],
+            "excluded": by_name["entities"] - by_name["evaluated"],
+            "scored": by_name["scored"],
+            "not_scored": by_name["evaluated"] - by_name["scored"],
+            "missing": {code: by_name[f"missing:{code}"] for code in self.hierarchy.indicators},
+            "nulls_from_formulas": {},
+        }
+        for index, (key, hazard) in enumerate(self.hazards):
+            label = f"{key}: {hazard.kind} in '{hazard.source}'"
+            total = counts["nulls_from_formulas"].get(label, 0) + by_name[f"hazard:{index}"]
+            counts["nulls_from_formulas"][label] = total
+        if self.spec.classes:
+            sizes = table.group_by("class").aggregate(n=table.count()).to_pyarrow().to_pylist()
+            counts["classes"] = {str(item["class"]): int(item["n"]) for item in
+                                 sorted(sizes, key=lambda item: str(item["class"]))}
+        return counts
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "spec": self.spec.name,
+            "weights": {code: round(weight, 12) for code, weight in self.weights.items()},
+            "node_weights": {code: round(weight, 12) for code, weight in
+                             self.hierarchy.node_weights.items()},
+            "methods": self.methods(),
+            "counts": self.counts(),
+        }
+
+
+def _safe(name: str) -> str:
+    return "m_" + "".join(char if char.isalnum() else "_" for char in name)
+
+
+def evaluate(data: ir.Table, spec: Spec, params: Mapping[str, Any] | None = None) -> Evaluation:
+    """Build the whole evaluation of ``spec`` over ``data`` as one Ibis expression."""
+    return _Builder(data, spec, {**spec.params, **(params or {})}).build()
+
+
+class _Builder:
+    def __init__(self, data: ir.Table, spec: Spec, params: dict[str, Any]) -> None:
+        self.spec = spec
+        self.params = params
+        self.table = data
+        self.hazards: list[tuple[str, Hazard]] = []
+        self.hierarchy = Hierarchy(spec)
+        self.period = [spec.period] if spec.period else []
+
+    # -- helpers ---------------------------------------------------------------------------
+    def compile(self, source: str, *path: str | int, partition: list[str] | None = None) -> Any:
+        scope = Scope(self.table, self.params, self.spec.entity, self.spec.period,
+                      partition if partition is not None else self.period)
+        try:
+            value = parse(source).compile(scope)
+        except ExpressionError as error:
+            raise EngineError(f"{self.spec.where(*path)}: {error}") from None
+        key = ".".join(str(part) for part in path)
+        self.hazards.extend((key, hazard) for hazard in scope.hazards)
+        return value
+
+    def window(self, *extra: str, order_by: Any = None) -> Any:
+        group_by = [*self.period, EVALUATED, *extra]
+        return ibis.window(group_by=[self.table[name] for name in group_by], order_by=order_by)
+
+    def require_columns(self, names: list[str], *path: str | int) -> None:
+        for name in names:
+            if name not in self.table.columns:
+                close = difflib.get_close_matches(name, list(self.table.columns), n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise EngineError(f"{self.spec.where(*path)}: no column '{name}' in the data"
+                                  f"{hint}")
+
+    # -- steps -----------------------------------------------------------------------------
+    def build(self) -> Evaluation:
+        spec = self.spec
+        self.require_columns([spec.entity, *self.period], "entity")
+        self.require_columns(spec.groups, "groups")
+        self.check_unique_keys()
+        for name, formula in spec.derive.items():
+            self.table = self.table.mutate(**{name: self.compile(formula, "derive", name)})
+        for index, indicator in enumerate(spec.indicators):
+            if indicator.formula:
+                value = self.compile(indicator.formula, "indicators", index, "formula")
+                self.table = self.table.mutate(**{indicator.code: value})
+        self.require_columns([indicator.code for indicator in spec.indicators], "indicators")
+        self.gates()
+        self.treat()
+        self.normalise()
+        self.weigh()
+        self.aggregate()
+        self.rank()
+        if spec.classes:
+            self.classify()
+        self.streaks()
+        self.consequences()
+        return Evaluation(spec, self.table, self.hierarchy, self.hazards,
+                          "pooled over all periods" if spec.weights.method in DATA_DRIVEN
+                          and spec.period else spec.weights.method)
+
+    def check_unique_keys(self) -> None:
+        keys = [self.spec.entity, *self.period]
+        duplicates = (self.table.group_by(keys).aggregate(n=self.table.count())
+                      .filter(lambda t: t.n > 1).limit(5).to_pyarrow().to_pylist())
+        if duplicates:
+            shown = ", ".join(str({key: row[key] for key in keys}) for row in duplicates)
+            raise EngineError(f"{self.spec.where('entity')}: duplicate entity keys: {shown}")
+
+    def gates(self) -> None:
+        flags = {}
+        for index, gate in enumerate(self.spec.gates):
+            flags[f"_gate_{index}"] = self.compile(gate.when, "gates", index, "when").fill_null(
+                False)
+        self.table = self.table.mutate(**flags) if flags else self.table
+        excluded = [self.table[f"_gate_{index}"] for index, gate in enumerate(self.spec.gates)
+                    if gate.then.exclude]
+        evaluated = ~ibis.or_(*excluded) if excluded else ibis.literal(True)
+        self.table = self.table.mutate(**{EVALUATED: evaluated})
+
+    def treat(self) -> None:
+        treat = self.spec.treat
+        values = {}
+        for code in self.hierarchy.indicators:
+            value = self.table[code].cast("float64")
+            if treat.winsorise and (treat.winsorise.lower > 0 or treat.winsorise.upper < 1):
+                lower = value.quantile(treat.winsorise.lower).over(self.window())
+                upper = value.quantile(treat.winsorise.upper).over(self.window())
+                value = value.clip(lower=lower, upper=upper)
+            values[column(code, "treated")] = value
+        self.table = self.table.mutate(**values)
+        if treat.impute:
+            self.require_columns(treat.impute.by, "treat", "impute", "by")
+            imputed = {}
+            for code in self.hierarchy.indicators:
+                name = column(code, "treated")
+                statistic = getattr(self.table[name], treat.impute.method)()
+                imputed[name] = self.table[name].coalesce(
+                    statistic.over(self.window(*treat.impute.by)))
+            self.table = self.table.mutate(**imputed)
+
+    def normalise(self) -> None:
+        spec = self.spec
+        low, high = spec.normalise.range
+        values = {}
+        for index, (code, indicator) in enumerate(self.hierarchy.indicators.items()):
+            method = indicator.normalise or spec.normalise.method
+            x = self.table[column(code, "treated")]
+            window = self.window(*spec.normalise.within)
+            sign = indicator.direction
+            if method == "minmax":
+                least, most = x.min().over(window), x.max().over(window)
+                span = (most - least).nullif(0)
+                share = ((x - least) / span) if sign == 1 else ((most - x) / span)
+                value = ibis.ifelse(span.isnull() & x.notnull(), (low + high) / 2,
+                                    low + share * (high - low))
+            elif method == "zscore":
+                centre, spread = spec.normalise.mean_sd
+                deviation = x.std().over(window).nullif(0)
+                z = sign * (x - x.mean().over(window)) / deviation
+                value = ibis.ifelse(deviation.isnull() & x.notnull(), centre, centre + spread * z)
+            elif method in ("rank", "percentile"):
+                order = x if sign == 1 else -x
+                value = self._rank_normalise(x, order, method, low, high)
+            elif method == "goalposts":
+                if not indicator.goalposts:
+                    raise EngineError(f"{spec.where('indicators', index)}: goalposts needs "
+                                      "goalposts: [low, high] on the indicator")
+                worst, best = indicator.goalposts if sign == 1 else indicator.goalposts[::-1]
+                share = ((x - worst) / (best - worst)).clip(lower=0, upper=1)
+                value = low + share * (high - low)
+            elif method == "benchmark_ratio":
+                value = self._benchmark_ratio(index, indicator, x, values)
+            else:
+                norm = (x * x).sum().over(window).sqrt().nullif(0)
+                value = x / norm
+            values[column(code, "norm")] = value.cast("float64")
+        self.table = self.table.mutate(**values)
+
+    def _rank_normalise(self, x: Any, order: Any, method: str, low: float, high: float) -> Any:
+        """rank: 1 … n (ties share the lowest); percentile: (rank − 1)/(n − 1) over the range."""
+        partition = [*self.period, EVALUATED, *self.spec.normalise.within]
+        group_by = [self.table[name] for name in partition] + [x.isnull()]
+        window = ibis.window(group_by=group_by, order_by=order)
+        position = ibis.rank().over(window)
+        if method == "rank":
+            return ibis.ifelse(x.isnull(), ibis.null(), position + 1)
+        size = x.count().over(ibis.window(group_by=[self.table[n] for n in partition]))
+        share = position / (size - 1).nullif(0)
+        return ibis.ifelse(x.isnull(), ibis.null(),
+                           low + share.fill_null(0.5) * (high - low))
+
+    def _benchmark_ratio(self, index: int, indicator: Indicator, x: Any,
+                         values: dict[str, Any]) -> Any:
+        benchmark_spec = indicator.benchmark
+        if benchmark_spec is None:
+            raise EngineError(f"{self.spec.where('indicators', index)}: benchmark_ratio needs "
+                              "a benchmark: {value: …} or {stat: mean, by: [industry]}")
+        self.require_columns(benchmark_spec.by, "indicators", index, "benchmark", "by")
+        if benchmark_spec.value is not None:
+            benchmark = ibis.literal(benchmark_spec.value)
+        else:
+            window = self.window(*benchmark_spec.by)
+            statistic = {"mean": x.mean(), "median": x.median(), "max": x.max(),
+                         "quantile": x.quantile(benchmark_spec.q or 0.5)}[benchmark_spec.stat]
+            benchmark = statistic.over(window) * benchmark_spec.k
+        values[column(indicator.code, "benchmark")] = benchmark.cast("float64")
+        points = indicator.points if indicator.points is not None else 100.0
+        ratio = x / benchmark.nullif(0) if indicator.direction == 1 else benchmark / x.nullif(0)
+        value = ratio * points
+        return value.clip(upper=indicator.cap) if indicator.cap is not None else value
+
+    # -- weights ---------------------------------------------------------------------------
+    def weigh(self) -> None:
+        spec = self.spec
+        hierarchy = self.hierarchy
+        method = spec.weights.method
+        given = {item.code: item.weight for item in spec.indicators}
+        given.update({item.code: item.weight for item in spec.aggregates})
+        for parent, members in hierarchy.children.items():
+            leaves = all(member in hierarchy.indicators for member in members)
+            if method in DATA_DRIVEN and leaves:
+                continue
+            if method == "ahp":
+                vector = self._ahp(parent, members)
+            elif method == "equal" or any(given[member] is None for member in members):
+                vector = np.full(len(members), 1.0 / len(members))
+            else:
+                vector = weighting.normalise_sum(np.array([given[m] for m in members], float))
+            hierarchy.node_weights.update(zip(members, vector.tolist(), strict=True))
+        if method in DATA_DRIVEN:
+            self._data_driven(method)
+
+    def _ahp(self, parent: str, members: list[str]) -> np.ndarray:
+        matrices = self.spec.weights.matrix
+        matrix = matrices.get(parent) if isinstance(matrices, dict) else matrices
+        if matrix is None:
+            return np.full(len(members), 1.0 / len(members))
+        try:
+            result = weighting.ahp(matrix)
+        except ValueError as error:
+            raise EngineError(f"{self.spec.where('weights', 'matrix')}: {error}") from None
+        if len(result.weights) != len(members):
+            raise EngineError(f"{self.spec.where('weights', 'matrix')}: '{parent}' has "
+                              f"{len(members)} members {members} but the matrix has "
+                              f"{len(result.weights)} rows")
+        if result.consistency_ratio > weighting.CONSISTENCY_LIMIT and not (
+            self.spec.weights.allow_inconsistent
+        ):
+            raise EngineError(
+                f"{self.spec.where('weights', 'matrix')}: the judgements of '{parent}' are "
+                f"inconsistent (CR = {result.consistency_ratio:.3f} > 0.1); revise them or set "
+                "allow_inconsistent: true")
+        self.hierarchy.ahp[parent] = result
+        return result.weights
+
+    def _data_driven(self, method: str) -> None:
+        """Entropy, CRITIC and PCA from one aggregate query over the normalised values."""
+        codes = list(self.hierarchy.indicators)
+        table = self.table.filter(self.table[EVALUATED])
+        norms = [table[column(code, "norm")] for code in codes]
+        measures: dict[str, Any] = {}
+        for i, value in enumerate(norms):
+            measures[f"n{i}"] = value.count()
+            measures[f"s{i}"] = value.sum()
+            measures[f"l{i}"] = ibis.ifelse(value > 0, value * value.ln(), 0).sum()
+            measures[f"v{i}"] = value.std(how="pop")
+            for j in range(i + 1, len(norms)):
+                measures[f"c{i}_{j}"] = value.corr(norms[j], how="pop")
+        row = table.aggregate(**measures).to_pyarrow().to_pylist()[0]
+        size = len(codes)
+        correlation = np.eye(size)
+        for i in range(size):
+            for j in range(i + 1, size):
+                value = row[f"c{i}_{j}"]
+                correlation[i, j] = correlation[j, i] = np.nan if value is None else value
+        for members in self.hierarchy.children.values():
+            if not all(member in self.hierarchy.indicators for member in members):
+                continue
+            picks = [codes.index(member) for member in members]
+            if method == "entropy":
+                vector = weighting.entropy(np.array([row[f"n{i}"] for i in picks], float),
+                                           np.array([row[f"s{i}"] or 0 for i in picks], float),
+                                           np.array([row[f"l{i}"] or 0 for i in picks], float))
+            elif method == "critic":
+                vector = weighting.critic(np.array([row[f"v{i}"] or 0 for i in picks], float),
+                                          correlation[np.ix_(picks, picks)])
+            else:
+                vector = weighting.pca(correlation[np.ix_(picks, picks)])
+            self.hierarchy.node_weights.update(zip(members, vector.tolist(), strict=True))
+
+    # -- aggregation -----------------------------------------------------------------------
+    def aggregate(self) -> None:
+        spec = self.spec
+        hierarchy = self.hierarchy
+        low, high = spec.normalise.range
+        method = spec.aggregate.method
+        if method == "geometric":
+            self._refuse_negative()
+        for node in hierarchy.bottom_up():
+            members = hierarchy.children[node]
+            values = [self.table[column(m, "norm") if m in hierarchy.indicators else m]
+                      for m in members]
+            weights = [hierarchy.node_weights[m] for m in members]
+            if method == "arithmetic":
+                value = _weighted_mean(values, weights)
+            elif method == "geometric":
+                value = _weighted_geometric_mean(values, weights)
+            else:
+                directions = [hierarchy.indicators[m].direction if m in hierarchy.indicators
+                              and spec.normalise.method == "vector" else 1 for m in members]
+                value = self._topsis(values, weights, directions, low, high)
+            self.table = self.table.mutate(**{node: value})
+        leaves = [self.table[code].notnull().cast("float64") for code in hierarchy.indicators]
+        availability = sum(leaves[1:], leaves[0]) / len(leaves)
+        root = self.table[hierarchy.root]
+        score = ibis.ifelse(self.table[EVALUATED]
+                            & (availability >= spec.aggregate.min_availability), root, ibis.null())
+        self.table = self.table.mutate(**{AVAILABILITY: availability, "score": score})
+        self.table = self.table.mutate(**{SCORED: self.table.score.notnull()})
+
+    def _refuse_negative(self) -> None:
+        lows = self.table.filter(self.table[EVALUATED]).aggregate(**{
+            f"m{i}": self.table[column(code, "norm")].min()
+            for i, code in enumerate(self.hierarchy.indicators)}).to_pyarrow().to_pylist()[0]
+        negative = [code for i, code in enumerate(self.hierarchy.indicators)
+                    if lows[f"m{i}"] is not None and lows[f"m{i}"] < 0]
+        if negative:
+            raise EngineError(
+                f"{self.spec.where('aggregate', 'method')}: geometric aggregation needs values "
+                f"≥ 0 but {negative} have negative normalised values; use minmax with a range "
+                "such as [1, 100]")
+
+    def _topsis(self, values: list[Any], weights: list[float], directions: list[int],
+                low: float, high: float) -> Any:
+        """Closeness to the ideal: d⁻/(d⁺ + d⁻); 0.5 when every value is the same."""
+        window = self.window()
+        best_terms, worst_terms = [], []
+        for value, weight, direction in zip(values, weights, directions, strict=True):
+            weighted = value * weight
+            top, bottom = weighted.max().over(window), weighted.min().over(window)
+            best, worst = (top, bottom) if direction == 1 else (bottom, top)
+            best_terms.append(((weighted - best) ** 2).fill_null(0))
+            worst_terms.append(((weighted - worst) ** 2).fill_null(0))
+        to_best = sum(best_terms[1:], best_terms[0]).sqrt()
+        to_worst = sum(worst_terms[1:], worst_terms[0]).sqrt()
+        closeness = (to_worst / (to_best + to_worst).nullif(0)).fill_null(0.5)
+        present = ibis.or_(*[value.notnull() for value in values])
+        return ibis.ifelse(present, low + closeness * (high - low), ibis.null())
+
+    # -- ranks and classes -----------------------------------------------------------------
+    def rank(self) -> None:
+        order = [ibis.desc(self.table.score)]
+        values = {"rank": self._rank(self.window(SCORED, order_by=order))}
+        if self.spec.groups:
+            values["rank_in_group"] = self._rank(
+                self.window(SCORED, *self.spec.groups, order_by=order))
+        self.table = self.table.mutate(**values)
+
+    def _rank(self, window: Any) -> Any:
+        return ibis.ifelse(self.table[SCORED], ibis.rank().over(window) + 1, ibis.null())
+
+    def classify(self) -> None:
+        classes = self.spec.classes
+        assert classes is not None
+        self.require_columns(classes.within, "classes", "within")
+        levels = classes.levels
+        if classes.method == "quota":
+            label = self._quota(levels, classes.within)
+        elif classes.method == "threshold":
+            label = _first_level([(self.table.score >= level.min_score, level.name)
+                                  for level in levels if level.min_score is not None],
+                                 levels[-1].name)
+            label = ibis.ifelse(self.table[SCORED], label, ibis.null())
+        else:
+            met = [self.compile(item.when, "classes", "criteria", index).fill_null(False)
+                   .cast("int64") for index, item in enumerate(classes.criteria)]
+            self.table = self.table.mutate(criteria_met=sum(met[1:], met[0]))
+            label = _first_level([(self.table.criteria_met >= level.min_met, level.name)
+                                  for level in levels if level.min_met is not None],
+                                 levels[-1].name)
+        self.table = self.table.mutate(**{"class": label})
+        self._apply_gates(levels, classes.excluded)
+
+    def _quota(self, levels: list[Level], within: list[str]) -> Any:
+        """Top shares are caps (rounded down), bottom shares are floors (rounded up)."""
+        order = [ibis.desc(self.table.score), self.table[self.spec.entity]]
+        window = self.window(SCORED, *within, order_by=order)
+        size_window = self.window(SCORED, *within)
+        self.table = self.table.mutate(**{POSITION: ibis.row_number().over(window),
+                                          GROUP_SIZE: self.table.count().over(size_window)})
+        position, size = self.table[POSITION], self.table[GROUP_SIZE]
+        rules, default = [], None
+        for level in levels:
+            if level.top is not None:
+                rules.append((position < _cut(size, level.top, level.rounding or "floor"),
+                               level.name))
+        for level in levels:
+            if level.bottom is not None:
+                rules.append((position >= size - _cut(size, level.bottom,
+                                                     level.rounding or "ceil"), level.name))
+            elif level.top is None and default is None:
+                default = level.name
+        label = _first_level(rules, default or levels[-1].name)
+        return ibis.ifelse(self.table[SCORED], label, ibis.null())
+
+    def _apply_gates(self, levels: list[Level], excluded: str) -> None:
+        order = {level.name: index for index, level in enumerate(levels)}
+        label = self.table["class"]
+        for index, gate in enumerate(self.spec.gates):
+            flag = self.table[f"_gate_{index}"]
+            action = gate.then
+            ordinal = _ordinal(label, order)
+            if action.max_class:
+                label = ibis.ifelse(flag & (ordinal < order[action.max_class]),
+                                    action.max_class, label)
+            elif action.min_class:
+                label = ibis.ifelse(flag & (ordinal > order[action.min_class]),
+                                    action.min_class, label)
+            elif action.class_:
+                label = ibis.ifelse(flag, action.class_, label)
+        label = ibis.ifelse(self.table[EVALUATED], label, excluded)
+        self.table = self.table.mutate(**{"class": label})
+
+    # -- periods and consequences ----------------------------------------------------------
+    def streaks(self) -> None:
+        if not self.spec.streaks:
+            return
+        if not self.spec.period:
+            raise EngineError(f"{self.spec.where('streaks')}: streaks need a period column")
+        entity, period = self.table[self.spec.entity], self.table[self.spec.period]
+        cumulative = {"group_by": entity, "order_by": period, "rows": (None, 0)}
+        for index, streak in enumerate(self.spec.streaks):
+            flag = self.compile(streak.when, "streaks", index, "when",
+                                partition=[]).fill_null(False)
+            self.table = self.table.mutate(_flag=flag)
+            self.table = self.table.mutate(_run=(~self.table._flag).cast("int64").sum().over(
+                ibis.window(**cumulative)))
+            run_window = ibis.window(group_by=[self.table[self.spec.entity], self.table._run],
+                                     order_by=self.table[self.spec.period], rows=(None, 0))
+            count = self.table._flag.cast("int64").sum().over(run_window)
+            self.table = self.table.mutate(**{streak.name: count}).drop("_flag", "_run")
+            if streak.status:
+                ordered = sorted(streak.status, key=lambda item: item.min, reverse=True)
+                label = _first_level([(self.table[streak.name] >= item.min, item.label)
+                                      for item in ordered], None)
+                self.table = self.table.mutate(**{f"{streak.name}_status": label})
+
+    def consequences(self) -> None:
+        for index, consequence in enumerate(self.spec.consequences):
+            if consequence.kind != "rate":
+                continue
+            self.require_columns([consequence.per], "consequences", index, "per")
+            if consequence.level:
+                self.require_columns([consequence.level], "consequences", index, "level")
+                level = self.table[consequence.level].fill_null(1).clip(lower=1)
+            else:
+                level = ibis.literal(1)
+            rules = []
+            for class_name, rates in consequence.rates.items():
+                for step, rate in enumerate(rates, start=1):
+                    at_level = level >= step if step == len(rates) else level == step
+                    rules.append(((self.table["class"] == class_name) & at_level, rate))
+            rate = _first_level(rules, 0.0)
+            amount = (self.table[consequence.per].cast("float64") * rate).fill_null(0)
+            self.table = self.table.mutate(**{consequence.name: amount})
+
+
+DATA_DRIVEN = ("entropy", "critic", "pca")
+
+
+def _cut(size: Any, share: float, rounding: str) -> Any:
+    raw = size * share
+    if rounding == "floor":
+        return (raw + 1e-9).floor()
+    if rounding == "ceil":
+        return (raw - 1e-9).ceil()
+    return raw.round()
+
+
+def _first_level(rules: list[tuple[Any, Any]], default: Any) -> Any:
+    if not rules:
+        return ibis.literal(default)
+    return ibis.cases(*rules, else_=default)
+
+
+def _ordinal(label: Any, order: dict[str, int]) -> Any:
+    return ibis.cases(*[(label == name, index) for name, index in order.items()],
+                      else_=len(order))
+
+
+def _weighted_mean(values: list[Any], weights: list[float]) -> Any:
+    """Σwᵢxᵢ / Σwᵢ over the members that have a value: missing data re-normalises weights."""
+    numerator = sum((value * weight).fill_null(0) for value, weight in zip(values, weights,
+                                                                          strict=True))
+    denominator = sum(value.notnull().cast("float64") * weight
+                      for value, weight in zip(values, weights, strict=True))
+    return numerator / denominator.nullif(0)
+
+
+def _weighted_geometric_mean(values: list[Any], weights: list[float]) -> Any:
+    """Πxᵢ^wᵢ over the members that have a value; any zero makes the product zero."""
+    logs = sum(ibis.ifelse(value > 0, value.ln() * weight, 0.0).fill_null(0.0)
+               for value, weight in zip(values, weights, strict=True))
+    present = sum(value.notnull().cast("float64") * weight
+                  for value, weight in zip(values, weights, strict=True))
+    has_zero = ibis.or_(*[(value == 0).fill_null(False) for value in values])
+    mean = (logs / present.nullif(0)).exp()
+    return ibis.ifelse(has_zero & present.notnull(), 0.0, mean)
+
