@@ -1,4 +1,4 @@
-"""The `acupoint` command: demo, serve, demo-data, import, export, createuser, manage."""
+"""The `acupoint` command: demo, serve, demo-data, import, export, createuser, score, manage."""
 
 from __future__ import annotations
 
@@ -13,9 +13,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from acupoint.score_command import score, spec_schema
+
 app = typer.Typer(help="Acupoint (点穴): precision industrial policy platform.",
                   no_args_is_help=True, add_completion=False)
 console = Console()
+app.command("score")(score)
+app.command("spec-schema")(spec_schema)
 
 
 def _django(debug: bool | None = None) -> None:

@@ -278,7 +278,9 @@ class _Compiler:
         for group in by:
             if not isinstance(group, ir.Column):
                 raise self.fail(f"by= of '{name}' must name columns", node)
-        column = _value(args[0])
+        if not isinstance(args[0], ir.Column):
+            raise self.fail(f"'{name}' needs a column, like {name}(tax, by=district)", node)
+        column = args[0]
         group_by = [self.table[column_name] for column_name in self.scope.partition] + by
         window = ibis.window(group_by=group_by) if group_by else ibis.window()
         if name == "quantile":

@@ -17,16 +17,19 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import numpy as np
+import pyarrow as pa
 
+from acupoint.engine import rewards
 from acupoint.engine import weights as weighting
 from acupoint.engine.expr import ExpressionError, Hazard, Scope, parse
-from acupoint.engine.spec import Indicator, Level, Spec
+from acupoint.engine.spec import Consequence, Indicator, Level, Spec
 
 EVALUATED = "_evaluated"
 SCORED = "_scored"
 POSITION = "_position"
 GROUP_SIZE = "_group_size"
 AVAILABILITY = "availability"
+BEFORE_GATES = "_class_before_gates"
 
 
 class EngineError(ValueError):
@@ -35,6 +38,10 @@ class EngineError(ValueError):
 
 def column(code: str, stage: str) -> str:
     return f"{code}__{stage}"
+
+
+def eligible_column(name: str) -> str:
+    return f"_eligible_{name}"
 
 
 @dataclass
@@ -127,9 +134,33 @@ class Evaluation:
         names += [code for code in self.hierarchy.children if code != self.hierarchy.root]
         return names
 
+    @property
+    def pools(self) -> list[Consequence]:
+        return [item for item in self.spec.consequences if item.kind == "pool"]
+
     def result(self) -> ir.Table:
-        return self.table.select(*self.output_columns()).order_by(
+        """The result as a table; reward pools need :meth:`result_arrow`."""
+        extra = [eligible_column(pool.name) for pool in self.pools]
+        return self.table.select(*self.output_columns(), *extra).order_by(
             [*([self.spec.period] if self.spec.period else []), self.spec.entity])
+
+    def result_arrow(self) -> pa.Table:
+        """The materialised result with each reward pool split within each period."""
+        arrow = self.result().to_pyarrow()
+        if not self.pools:
+            return arrow
+        periods = (arrow[self.spec.period].to_numpy(zero_copy_only=False) if self.spec.period
+                   else np.zeros(arrow.num_rows))
+        scores = np.asarray(arrow["score"].to_numpy(zero_copy_only=False), float)
+        for pool in self.pools:
+            name = eligible_column(pool.name)
+            eligible = np.asarray(arrow[name].to_numpy(zero_copy_only=False), bool)
+            amounts = np.zeros(arrow.num_rows)
+            for period in np.unique(periods):
+                rows = np.flatnonzero(periods == period)
+                amounts[rows] = rewards.allocate(pool, scores[rows], eligible[rows])
+            arrow = arrow.drop_columns([name]).append_column(pool.name, pa.array(amounts))
+        return arrow
 
     def methods(self) -> dict[str, Any]:
         spec = self.spec
@@ -538,7 +569,7 @@ class _Builder:
             label = _first_level([(self.table.criteria_met >= level.min_met, level.name)
                                   for level in levels if level.min_met is not None],
                                  levels[-1].name)
-        self.table = self.table.mutate(**{"class": label})
+        self.table = self.table.mutate(**{"class": label, BEFORE_GATES: label})
         self._apply_gates(levels, classes.excluded)
 
     def _quota(self, levels: list[Level], within: list[str]) -> Any:
@@ -607,7 +638,12 @@ class _Builder:
 
     def consequences(self) -> None:
         for index, consequence in enumerate(self.spec.consequences):
-            if consequence.kind != "rate":
+            if consequence.kind == "pool":
+                eligible = self.table[SCORED]
+                if consequence.eligible:
+                    eligible = eligible & self.compile(consequence.eligible, "consequences",
+                                                       index, "eligible").fill_null(False)
+                self.table = self.table.mutate(**{eligible_column(consequence.name): eligible})
                 continue
             self.require_columns([consequence.per], "consequences", index, "per")
             if consequence.level:

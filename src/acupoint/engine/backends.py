@@ -1,0 +1,131 @@
+"""Where an evaluation runs (DuckDB in-process, or Spark) and how tables come in and go out."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+BACKENDS = ("duckdb", "pyspark")
+_spark_session: Any = None
+
+
+def connect(name: str = "duckdb", threads: int | None = None) -> Any:
+    """An Ibis connection; Spark runs in local mode unless SPARK_MASTER names a cluster."""
+    if name == "duckdb":
+        config = {"threads": threads} if threads else {}
+        return ibis.duckdb.connect(**config)
+    if name == "pyspark":
+        return ibis.pyspark.connect(spark_session())
+    raise ValueError(f"unknown backend '{name}'; choose one of {', '.join(BACKENDS)}")
+
+
+def spark_session() -> Any:
+    """One Spark session per process: starting one takes seconds."""
+    global _spark_session
+    if _spark_session is None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise RuntimeError("the pyspark backend needs PySpark: pip install "
+                               "'acupoint[spark]'") from None
+        warehouse = tempfile.mkdtemp(prefix="acupoint-spark-")
+        _spark_session = (
+            SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[2]"))
+            .appName("acupoint")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", os.environ.get("SPARK_PARTITIONS", "8"))
+            .config("spark.sql.warehouse.dir", warehouse)
+            .config("spark.driver.memory", os.environ.get("SPARK_DRIVER_MEMORY", "4g"))
+            .getOrCreate())
+        _spark_session.sparkContext.setLogLevel("ERROR")
+    return _spark_session
+
+
+def read_arrow(path: str | Path) -> pa.Table:
+    """CSV (UTF-8 or GB18030), Excel/ODS (first sheet) or Parquet as an Arrow table."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return pq.read_table(path)
+    if suffix in (".xlsx", ".xls", ".ods", ".xlsm"):
+        return _read_workbook(path)
+    if suffix in (".csv", ".txt"):
+        try:
+            return pacsv.read_csv(path)
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            return pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding="gb18030"))
+    raise ValueError(f"cannot read '{path.name}': use .csv, .xlsx, .xls, .ods or .parquet")
+
+
+def _read_workbook(path: Path) -> pa.Table:
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    if not rows:
+        return pa.table({})
+    header = [str(cell).strip() for cell in rows[0]]
+    columns = {name: [row[index] if index < len(row) and row[index] != "" else None
+                      for row in rows[1:]] for index, name in enumerate(header) if name}
+    return pa.table({name: pa.array(_uniform(values)) for name, values in columns.items()})
+
+
+def _uniform(values: list[Any]) -> list[Any]:
+    """Whole-number floats from Excel become ints only if every value is whole; mixed → text."""
+    kinds = {type(value) for value in values if value is not None}
+    if kinds <= {int, float}:
+        return values if float in kinds else [None if v is None else int(v) for v in values]
+    if len(kinds) > 1:
+        return [None if value is None else str(value) for value in values]
+    return values
+
+
+def load(con: Any, path: str | Path, name: str = "data") -> ir.Table:
+    """A file as a table of the connection; DuckDB reads Parquet and CSV itself."""
+    path = Path(path)
+    if con.name == "duckdb" and path.suffix.lower() == ".parquet":
+        return con.read_parquet(path, table_name=name)
+    return con.create_table(name, read_arrow(path), overwrite=True)
+
+
+def write(table: ir.Table | pa.Table, path: str | Path) -> int:
+    """Write a result to .parquet, .csv or .xlsx; returns the number of rows.
+
+    DuckDB streams Parquet straight to disk; anything else is materialised as Arrow first.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if isinstance(table, ir.Table):
+        backend = table._find_backend()
+        if suffix == ".parquet" and backend.name == "duckdb":
+            backend.to_parquet(table, path)
+            return int(pq.ParquetFile(path).metadata.num_rows)
+    arrow = table.to_pyarrow() if isinstance(table, ir.Table) else table
+    if suffix == ".parquet":
+        pq.write_table(arrow, path)
+    elif suffix == ".csv":
+        pacsv.write_csv(arrow, path)
+    elif suffix == ".xlsx":
+        write_xlsx(arrow, path)
+    else:
+        raise ValueError(f"cannot write '{path.name}': use .parquet, .csv or .xlsx")
+    return arrow.num_rows
+
+
+def write_xlsx(table: pa.Table, path: Path) -> None:
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True}) as workbook:
+        sheet = workbook.add_worksheet("result")
+        bold = workbook.add_format({"bold": True})
+        sheet.write_row(0, 0, table.column_names, bold)
+        for index, name in enumerate(table.column_names):
+            sheet.write_column(1, index, table[name].to_pylist())
+        sheet.freeze_panes(1, 1)

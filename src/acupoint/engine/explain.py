@@ -1,0 +1,171 @@
+"""Why an entity got its score and class: every gate, indicator, weight and rule, with figures.
+
+Contributions use the weights as re-normalised for this entity's missing values, so under
+arithmetic aggregation they add up to the score exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from acupoint.engine.scorecard import (
+    AVAILABILITY,
+    EVALUATED,
+    GROUP_SIZE,
+    POSITION,
+    EngineError,
+    Evaluation,
+    column,
+)
+
+
+@dataclass
+class IndicatorLine:
+    code: str
+    name: str
+    unit: str
+    direction: int
+    raw: float | None
+    benchmark: float | None
+    treated: float | None
+    normalised: float | None
+    weight: float
+    effective_weight: float
+    contribution: float | None
+
+
+@dataclass
+class GateLine:
+    when: str
+    reason: str
+    action: str
+    triggered: bool
+
+
+@dataclass
+class Explanation:
+    entity: Any
+    period: Any
+    score: float | None
+    availability: float
+    rank: int | None
+    rank_in_group: int | None
+    class_: str | None
+    class_rule: str
+    gates: list[GateLine] = field(default_factory=list)
+    indicators: list[IndicatorLine] = field(default_factory=list)
+    aggregates: dict[str, float | None] = field(default_factory=dict)
+    robustness: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        data = asdict(self)
+        data["class"] = data.pop("class_")
+        return data
+
+
+def explain(evaluation: Evaluation, entity: Any, period: Any = None) -> Explanation:
+    spec = evaluation.spec
+    table = evaluation.table
+    rows = table.filter(table[spec.entity] == entity)
+    if spec.period and period is not None:
+        rows = rows.filter(rows[spec.period] == period)
+    if spec.period:
+        rows = rows.order_by(rows[spec.period].desc())
+    found = rows.limit(1).to_pyarrow().to_pylist()
+    if not found:
+        raise EngineError(f"no entity '{entity}'" + (f" in period {period}" if period else ""))
+    row = found[0]
+    hierarchy = evaluation.hierarchy
+    present = _present_weights(evaluation, row)
+    indicators = []
+    for code, indicator in hierarchy.indicators.items():
+        normalised = _number(row.get(column(code, "norm")))
+        effective = present.get(code, 0.0)
+        contribution = (normalised * effective if normalised is not None
+                        and spec.aggregate.method == "arithmetic" else None)
+        indicators.append(IndicatorLine(
+            code, indicator.name, indicator.unit, indicator.direction, _number(row.get(code)),
+            _number(row.get(column(code, "benchmark"))), _number(row.get(column(code, "treated"))),
+            normalised, hierarchy.node_weights[code], effective, contribution))
+    gates = [GateLine(gate.when, gate.reason, _action(gate.then), bool(row.get(f"_gate_{i}")))
+             for i, gate in enumerate(spec.gates)]
+    return Explanation(
+        entity=entity, period=row.get(spec.period) if spec.period else None,
+        score=_number(row.get("score")), availability=float(row.get(AVAILABILITY) or 0),
+        rank=row.get("rank"), rank_in_group=row.get("rank_in_group"),
+        class_=row.get("class"), class_rule=_class_rule(evaluation, row, gates),
+        gates=gates, indicators=indicators,
+        aggregates={code: _number(row.get(code)) for code in hierarchy.children},
+    )
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if value is not None and math.isfinite(float(value)) else None
+
+
+def _action(then: Any) -> str:
+    if then.exclude:
+        return "exclude"
+    if then.max_class:
+        return f"at most {then.max_class}"
+    if then.min_class:
+        return f"at least {then.min_class}"
+    return f"class {then.class_}"
+
+
+def _present_weights(evaluation: Evaluation, row: dict[str, Any]) -> dict[str, float]:
+    """Each indicator's weight in this entity's score, re-normalised where values are missing."""
+    hierarchy = evaluation.hierarchy
+
+    def value_of(code: str) -> Any:
+        return row.get(column(code, "norm") if code in hierarchy.indicators else code)
+
+    share: dict[str, float] = {}
+    for members in hierarchy.children.values():
+        available = [m for m in members if value_of(m) is not None]
+        total = sum(hierarchy.node_weights[m] for m in available)
+        for member in members:
+            share[member] = hierarchy.node_weights[member] / total if (
+                member in available and total) else 0.0
+    effective = {}
+    for code in hierarchy.indicators:
+        weight = 1.0
+        for node in hierarchy.path(code)[:-1]:
+            weight *= share[node]
+        effective[code] = weight
+    return effective
+
+
+def _class_rule(evaluation: Evaluation, row: dict[str, Any], gates: list[GateLine]) -> str:
+    spec = evaluation.spec
+    classes = spec.classes
+    if classes is None:
+        return "no classes defined"
+    if not row.get(EVALUATED):
+        reasons = [gate.reason for gate in gates if gate.triggered and gate.action == "exclude"]
+        return f"not evaluated ({classes.excluded}): " + "; ".join(reasons)
+    if row.get("score") is None and classes.method != "count":
+        return (f"no score: data available for {row.get(AVAILABILITY, 0):.0%} of indicators, "
+                f"below the minimum {spec.aggregate.min_availability:.0%}")
+    if classes.method == "quota":
+        within = "、".join(f"{name}={row.get(name)}" for name in classes.within) or "all"
+        text = (f"quota: position {row.get(POSITION, 0) + 1} of {row.get(GROUP_SIZE)} "
+                f"within {within}; " + ", ".join(
+                    f"{level.name}: top {level.top:.0%}" if level.top is not None else
+                    f"{level.name}: bottom {level.bottom:.0%}" if level.bottom is not None else
+                    f"{level.name}: the rest" for level in classes.levels))
+    elif classes.method == "threshold":
+        text = "score thresholds: " + ", ".join(
+            f"{level.name} ≥ {level.min_score:g}" if level.min_score is not None
+            else f"{level.name} otherwise" for level in classes.levels)
+    else:
+        text = (f"criteria met: {row.get('criteria_met')} of {len(classes.criteria)}; " +
+                ", ".join(f"{level.name} ≥ {level.min_met}" if level.min_met is not None
+                          else f"{level.name} otherwise" for level in classes.levels))
+    applied = [f"{gate.reason} ({gate.action})" for gate in gates
+               if gate.triggered and gate.action != "exclude"]
+    return text + ("; gates: " + "; ".join(applied) if applied else "")
