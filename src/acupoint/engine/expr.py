@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import difflib
 import operator
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,8 @@ import ibis
 import ibis.expr.types as ir
 
 MAX_LENGTH = 4000
+# Result columns whose names are Python keywords; written plainly, read as ``class_``.
+_KEYWORD_COLUMNS = re.compile(r"""('[^']*'|"[^"]*")|\b(class)\b""")
 
 GROUP_STATISTICS = ("mean", "median", "sum", "std", "count", "quantile", "share")
 ELEMENTWISE = ("min", "max", "abs", "round", "log", "sqrt", "clip", "if_", "is_null",
@@ -98,6 +101,7 @@ def parse(source: str) -> Expression:
         source = str(source)
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"formula longer than {MAX_LENGTH} characters", source, MAX_LENGTH)
+    source = _KEYWORD_COLUMNS.sub(lambda match: match.group(1) or f"{match.group(2)}_", source)
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
@@ -177,6 +181,8 @@ class _Compiler:
     def visit_Name(self, node: ast.Name) -> Any:
         if node.id in self.table.columns:
             return self.table[node.id]
+        if node.id.endswith("_") and node.id[:-1] in self.table.columns:
+            return self.table[node.id[:-1]]
         if node.id in self.scope.params:
             return self.scope.params[node.id]
         if node.id in ("True", "False"):
