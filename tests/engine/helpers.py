@@ -13,7 +13,11 @@ from acupoint.engine.spec import Spec, parse_spec
 
 
 def table(**columns: Any) -> ibis.Table:
+    """A DuckDB table; a column of nothing but None is a nullable float column."""
     con = ibis.duckdb.connect()
+    for name, values in columns.items():
+        if isinstance(values, list) and values and all(value is None for value in values):
+            columns[name] = pd.array(values, dtype="Float64")
     return con.create_table("data", pd.DataFrame(columns))
 
 

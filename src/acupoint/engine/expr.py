@@ -228,7 +228,7 @@ class _Compiler:
         return left - (left / safe).floor() * safe
 
     def _hazard(self, kind: str, node: ast.AST, where: Any) -> None:
-        if isinstance(where, ir.Value):
+        if isinstance(where, ir.Column):
             self.scope.hazards.append(
                 Hazard(kind, self.source, _char_offset(self.source, node), where.fill_null(False))
             )

@@ -16,9 +16,15 @@ RANDOM_INDEX = (0.0, 0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1
 CONSISTENCY_LIMIT = 0.1
 
 
+NEGLIGIBLE = 1e-12
+
+
 def normalise_sum(weights: np.ndarray) -> np.ndarray:
-    """Weights that sum to 1; all-zero weights become equal (no indicator carries information)."""
-    weights = np.where(np.isfinite(weights) & (weights > 0), weights, 0.0)
+    """Weights that sum to 1; all-zero weights become equal (no indicator carries information).
+
+    Values below 1e-12 are rounding noise (a constant column's 1 − e is ~1e-16) and count as 0.
+    """
+    weights = np.where(np.isfinite(weights) & (weights > NEGLIGIBLE), weights, 0.0)
     total = weights.sum()
     return weights / total if total > 0 else np.full(len(weights), 1.0 / len(weights))
 
