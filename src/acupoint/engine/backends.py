@@ -58,10 +58,11 @@ def read_arrow(path: str | Path) -> pa.Table:
     if suffix in (".xlsx", ".xls", ".ods", ".xlsm"):
         return _read_workbook(path)
     if suffix in (".csv", ".txt"):
-        try:
-            return pacsv.read_csv(path)
-        except (pa.ArrowInvalid, UnicodeDecodeError):
-            return pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding="gb18030"))
+        table = pacsv.read_csv(path)
+        # Arrow reads text that is not UTF-8 as binary: such files are GB18030 (GBK) ones.
+        if any(pa.types.is_binary(field.type) for field in table.schema):
+            table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding="gb18030"))
+        return table
     raise ValueError(f"cannot read '{path.name}': use .csv, .xlsx, .xls, .ods or .parquet")
 
 

@@ -177,7 +177,10 @@ class Evaluation:
 
     def counts(self) -> dict[str, Any]:
         """Entities, evaluated, scored, class sizes, missing values and nulls from formulas."""
-        table = self.table
+        # Window functions (lag, group means) may sit inside a hazard: compute them as columns
+        # first, since SQL cannot put a window inside an aggregate.
+        table = self.table.mutate(**{f"_hazard_{index}": hazard.where
+                                     for index, (_key, hazard) in enumerate(self.hazards)})
         measures: dict[str, Any] = {
             "entities": table.count(),
             "evaluated": table[EVALUATED].cast("int64").sum(),
@@ -186,8 +189,8 @@ class Evaluation:
         for code in self.hierarchy.indicators:
             measures[f"missing:{code}"] = (table[EVALUATED] & table[code].isnull()).cast(
                 "int64").sum()
-        for index, (_key, hazard) in enumerate(self.hazards):
-            measures[f"hazard:{index}"] = hazard.where.cast("int64").sum()
+        for index in range(len(self.hazards)):
+            measures[f"hazard:{index}"] = table[f"_hazard_{index}"].cast("int64").sum()
         row = table.aggregate(**{_safe(name): value for name, value in measures.items()})
         values = row.to_pyarrow().to_pylist()[0]
         by_name = {name: int(values[_safe(name)] or 0) for name in measures}
@@ -268,6 +271,7 @@ class _Builder:
         self.require_columns([spec.entity, *self.period], "entity")
         self.require_columns(spec.groups, "groups")
         self.check_unique_keys()
+        self.nan_to_null()
         for name, formula in spec.derive.items():
             self.table = self.table.mutate(**{name: self.compile(formula, "derive", name)})
         for index, indicator in enumerate(spec.indicators):
@@ -296,6 +300,14 @@ class _Builder:
         if duplicates:
             shown = ", ".join(str({key: row[key] for key in keys}) for row in duplicates)
             raise EngineError(f"{self.spec.where('entity')}: duplicate entity keys: {shown}")
+
+    def nan_to_null(self) -> None:
+        """NaN means missing: Spark keeps NaN as a number (larger than any other), so every
+        floating column gets NULL in its place before anything is computed."""
+        floats = {name: ibis.ifelse(self.table[name].isnan(), ibis.null(), self.table[name])
+                  for name, dtype in self.table.schema().items() if dtype.is_floating()}
+        if floats:
+            self.table = self.table.mutate(**floats)
 
     def gates(self) -> None:
         flags = {}
