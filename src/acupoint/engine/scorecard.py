@@ -25,7 +25,6 @@ from acupoint.engine.expr import ExpressionError, Hazard, Scope, parse
 from acupoint.engine.spec import Consequence, Indicator, Level, Spec
 
 EVALUATED = "_evaluated"
-SCORED = "_scored"
 POSITION = "_position"
 GROUP_SIZE = "_group_size"
 AVAILABILITY = "availability"
@@ -76,14 +75,19 @@ class Hierarchy:
         parents.update({item.code: item.parent for item in self.spec.indicators})
         return parents
 
-    def bottom_up(self) -> list[str]:
+    def by_depth(self) -> list[list[str]]:
+        """Aggregates grouped by depth, deepest first: each group needs only the ones before."""
+
         def depth(code: str) -> int:
             steps, parent = 0, self.parent[code]
             while parent:
                 steps, parent = steps + 1, self.parent[parent]
             return steps
 
-        return sorted(self.children, key=depth, reverse=True)
+        depths: dict[int, list[str]] = {}
+        for code in self.children:
+            depths.setdefault(depth(code), []).append(code)
+        return [depths[level] for level in sorted(depths, reverse=True)]
 
     def leaf_weights(self) -> dict[str, float]:
         """Each indicator's weight in the final score: the product down its path."""
@@ -240,6 +244,7 @@ class _Builder:
         self.hazards: list[tuple[str, Hazard]] = []
         self.hierarchy = Hierarchy(spec)
         self.period = [spec.period] if spec.period else []
+        self.excluding = any(gate.then.exclude for gate in spec.gates)
 
     # -- helpers ---------------------------------------------------------------------------
     def compile(self, source: str, *path: str | int, partition: list[str] | None = None) -> Any:
@@ -253,8 +258,21 @@ class _Builder:
         self.hazards.extend((key, hazard) for hazard in scope.hazards)
         return value
 
+    def partition(self, *extra: str) -> list[str]:
+        """Period, evaluated or not (only when a gate can exclude), and the given columns.
+
+        Partitioning by a constant still costs a hash of every row, so it is left out when no
+        gate excludes anyone.
+        """
+        return [*self.period, *([EVALUATED] if self.excluding else []), *extra]
+
     def window(self, *extra: str, order_by: Any = None) -> Any:
-        group_by = [*self.period, EVALUATED, *extra]
+        group_by = self.partition(*extra)
+        return ibis.window(group_by=[self.table[name] for name in group_by], order_by=order_by)
+
+    def ranking_window(self, *extra: str, order_by: Any = None) -> Any:
+        """Windows over scores need no evaluated partition: null scores sort last."""
+        group_by = [*self.period, *extra]
         return ibis.window(group_by=[self.table[name] for name in group_by], order_by=order_by)
 
     def require_columns(self, names: list[str], *path: str | int) -> None:
@@ -272,12 +290,10 @@ class _Builder:
         self.require_columns(spec.groups, "groups")
         self.check_unique_keys()
         self.nan_to_null()
-        for name, formula in spec.derive.items():
-            self.table = self.table.mutate(**{name: self.compile(formula, "derive", name)})
-        for index, indicator in enumerate(spec.indicators):
-            if indicator.formula:
-                value = self.compile(indicator.formula, "indicators", index, "formula")
-                self.table = self.table.mutate(**{indicator.code: value})
+        formulas = [(name, formula, ("derive", name)) for name, formula in spec.derive.items()]
+        formulas += [(item.code, item.formula, ("indicators", index, "formula"))
+                     for index, item in enumerate(spec.indicators) if item.formula]
+        self.derive(formulas)
         self.require_columns([indicator.code for indicator in spec.indicators], "indicators")
         self.gates()
         self.treat()
@@ -292,6 +308,21 @@ class _Builder:
         return Evaluation(spec, self.table, self.hierarchy, self.hazards,
                           "pooled over all periods" if spec.weights.method in DATA_DRIVEN
                           and spec.period else spec.weights.method)
+
+    def derive(self, formulas: list[tuple[str, str, tuple]]) -> None:
+        """Add derived columns, as few SELECTs as their dependencies allow.
+
+        Formulas that do not use each other go into one step, so the backend computes their
+        group statistics in one window pass rather than one pass each.
+        """
+        batch: dict[str, Any] = {}
+        for name, formula, path in formulas:
+            if parse(formula).names & set(batch):
+                self.table = self.table.mutate(**batch)
+                batch = {}
+            batch[name] = self.compile(formula, *path)
+        if batch:
+            self.table = self.table.mutate(**batch)
 
     def check_unique_keys(self) -> None:
         keys = [self.spec.entity, *self.period]
@@ -314,11 +345,10 @@ class _Builder:
         for index, gate in enumerate(self.spec.gates):
             flags[f"_gate_{index}"] = self.compile(gate.when, "gates", index, "when").fill_null(
                 False)
-        self.table = self.table.mutate(**flags) if flags else self.table
-        excluded = [self.table[f"_gate_{index}"] for index, gate in enumerate(self.spec.gates)
+        excluded = [flags[f"_gate_{index}"] for index, gate in enumerate(self.spec.gates)
                     if gate.then.exclude]
         evaluated = ~ibis.or_(*excluded) if excluded else ibis.literal(True)
-        self.table = self.table.mutate(**{EVALUATED: evaluated})
+        self.table = self.table.mutate(**flags, **{EVALUATED: evaluated})
 
     def treat(self) -> None:
         treat = self.spec.treat
@@ -381,7 +411,7 @@ class _Builder:
 
     def _rank_normalise(self, x: Any, order: Any, method: str, low: float, high: float) -> Any:
         """rank: 1 … n (ties share the lowest); percentile: (rank − 1)/(n − 1) over the range."""
-        partition = [*self.period, EVALUATED, *self.spec.normalise.within]
+        partition = self.partition(*self.spec.normalise.within)
         group_by = [self.table[name] for name in partition] + [x.isnull()]
         window = ibis.window(group_by=group_by, order_by=order)
         position = ibis.rank().over(window)
@@ -499,27 +529,30 @@ class _Builder:
         method = spec.aggregate.method
         if method == "geometric":
             self._refuse_negative()
-        for node in hierarchy.bottom_up():
-            members = hierarchy.children[node]
-            values = [self.table[column(m, "norm") if m in hierarchy.indicators else m]
-                      for m in members]
-            weights = [hierarchy.node_weights[m] for m in members]
-            if method == "arithmetic":
-                value = _weighted_mean(values, weights)
-            elif method == "geometric":
-                value = _weighted_geometric_mean(values, weights)
-            else:
-                directions = [hierarchy.indicators[m].direction if m in hierarchy.indicators
-                              and spec.normalise.method == "vector" else 1 for m in members]
-                value = self._topsis(values, weights, directions, low, high)
-            self.table = self.table.mutate(**{node: value})
         leaves = [self.table[code].notnull().cast("float64") for code in hierarchy.indicators]
         availability = sum(leaves[1:], leaves[0]) / len(leaves)
-        root = self.table[hierarchy.root]
-        score = ibis.ifelse(self.table[EVALUATED]
-                            & (availability >= spec.aggregate.min_availability), root, ibis.null())
-        self.table = self.table.mutate(**{AVAILABILITY: availability, "score": score})
-        self.table = self.table.mutate(**{SCORED: self.table.score.notnull()})
+        levels = hierarchy.by_depth()
+        for depth, nodes in enumerate(levels):
+            values = {node: self._aggregate_node(node, method, low, high) for node in nodes}
+            if depth == len(levels) - 1:
+                enough = self.table[EVALUATED] & (availability >= spec.aggregate.min_availability)
+                values[AVAILABILITY] = availability
+                values["score"] = ibis.ifelse(enough, values[hierarchy.root], ibis.null())
+            self.table = self.table.mutate(**values)
+
+    def _aggregate_node(self, node: str, method: str, low: float, high: float) -> Any:
+        hierarchy = self.hierarchy
+        members = hierarchy.children[node]
+        values = [self.table[column(m, "norm") if m in hierarchy.indicators else m]
+                  for m in members]
+        weights = [hierarchy.node_weights[m] for m in members]
+        if method == "arithmetic":
+            return _weighted_mean(values, weights)
+        if method == "geometric":
+            return _weighted_geometric_mean(values, weights)
+        directions = [hierarchy.indicators[m].direction if m in hierarchy.indicators
+                      and self.spec.normalise.method == "vector" else 1 for m in members]
+        return self._topsis(values, weights, directions, low, high)
 
     def _refuse_negative(self) -> None:
         lows = self.table.filter(self.table[EVALUATED]).aggregate(**{
@@ -552,15 +585,24 @@ class _Builder:
 
     # -- ranks and classes -----------------------------------------------------------------
     def rank(self) -> None:
-        order = [ibis.desc(self.table.score)]
-        values = {"rank": self._rank(self.window(SCORED, order_by=order))}
+        """Ranks, and the quota's positions within groups, in one step (one sort per group)."""
+        order = [ibis.desc(self.table.score, nulls_first=False)]
+        values = {"rank": self._rank(self.ranking_window(order_by=order))}
         if self.spec.groups:
             values["rank_in_group"] = self._rank(
-                self.window(SCORED, *self.spec.groups, order_by=order))
+                self.ranking_window(*self.spec.groups, order_by=order))
+        classes = self.spec.classes
+        if classes and classes.method == "quota":
+            self.require_columns(classes.within, "classes", "within")
+            by_key = [*order, self.table[self.spec.entity]]
+            values[POSITION] = ibis.row_number().over(
+                self.ranking_window(*classes.within, order_by=by_key))
+            values[GROUP_SIZE] = self.table.score.count().over(
+                self.ranking_window(*classes.within))
         self.table = self.table.mutate(**values)
 
     def _rank(self, window: Any) -> Any:
-        return ibis.ifelse(self.table[SCORED], ibis.rank().over(window) + 1, ibis.null())
+        return ibis.ifelse(self.table.score.notnull(), ibis.rank().over(window) + 1, ibis.null())
 
     def classify(self) -> None:
         classes = self.spec.classes
@@ -568,12 +610,12 @@ class _Builder:
         self.require_columns(classes.within, "classes", "within")
         levels = classes.levels
         if classes.method == "quota":
-            label = self._quota(levels, classes.within)
+            label = self._quota(levels)
         elif classes.method == "threshold":
             label = _first_level([(self.table.score >= level.min_score, level.name)
                                   for level in levels if level.min_score is not None],
                                  levels[-1].name)
-            label = ibis.ifelse(self.table[SCORED], label, ibis.null())
+            label = ibis.ifelse(self.table.score.notnull(), label, ibis.null())
         else:
             met = [self.compile(item.when, "classes", "criteria", index).fill_null(False)
                    .cast("int64") for index, item in enumerate(classes.criteria)]
@@ -584,13 +626,10 @@ class _Builder:
         self.table = self.table.mutate(**{"class": label, BEFORE_GATES: label})
         self._apply_gates(levels, classes.excluded)
 
-    def _quota(self, levels: list[Level], within: list[str]) -> Any:
-        """Top shares are caps (rounded down), bottom shares are floors (rounded up)."""
-        order = [ibis.desc(self.table.score), self.table[self.spec.entity]]
-        window = self.window(SCORED, *within, order_by=order)
-        size_window = self.window(SCORED, *within)
-        self.table = self.table.mutate(**{POSITION: ibis.row_number().over(window),
-                                          GROUP_SIZE: self.table.count().over(size_window)})
+    def _quota(self, levels: list[Level]) -> Any:
+        """Top shares are caps (rounded down), bottom shares are floors (rounded up).
+
+        Positions within groups were numbered by :meth:`rank`."""
         position, size = self.table[POSITION], self.table[GROUP_SIZE]
         rules, default = [], None
         for level in levels:
@@ -604,7 +643,7 @@ class _Builder:
             elif level.top is None and default is None:
                 default = level.name
         label = _first_level(rules, default or levels[-1].name)
-        return ibis.ifelse(self.table[SCORED], label, ibis.null())
+        return ibis.ifelse(self.table.score.notnull(), label, ibis.null())
 
     def _apply_gates(self, levels: list[Level], excluded: str) -> None:
         order = {level.name: index for index, level in enumerate(levels)}
@@ -651,7 +690,7 @@ class _Builder:
     def consequences(self) -> None:
         for index, consequence in enumerate(self.spec.consequences):
             if consequence.kind == "pool":
-                eligible = self.table[SCORED]
+                eligible = self.table.score.notnull()
                 if consequence.eligible:
                     eligible = eligible & self.compile(consequence.eligible, "consequences",
                                                        index, "eligible").fill_null(False)
