@@ -6,8 +6,8 @@ ranks; A/B/C/D quotas within 10 districts; Parquet in, classified Parquet out.
 
 Each contender runs in its own process so its peak memory (ru_maxrss) is its own; its
 libraries are imported and its database connected (Spark started) before its clock starts.
-All run in one invocation, twice each (the faster run counts), and the ratios are printed
-side by side. Results are checked to agree. Spark's peak memory is the driver's JVM, which
+All run in one invocation, interleaved, --repeat times each (the fastest run counts), and
+the ratios are printed side by side. Results are checked to agree. Spark's peak memory is the driver's JVM, which
 ru_maxrss does not see.
 
     python bench/scorecard_scale.py [--entities 1000000] [--spark] [--method wsm|topsis|both]
@@ -70,8 +70,7 @@ def run_engine(con, data: Path, out: Path, method: str) -> None:
     from acupoint.engine.spec import parse_spec
 
     table = backends.load(con, data)
-    evaluation = evaluate(table, parse_spec(spec_text(method)))
-    backends.write(evaluation.result(), out)
+    evaluate(table, parse_spec(spec_text(method))).write(out)
 
 
 def floor_sql(data: Path, out: Path, method: str) -> str:
@@ -239,7 +238,7 @@ def main() -> None:
     parser.add_argument("--method", choices=["wsm", "topsis", "both"], default="both")
     parser.add_argument("--spark", action="store_true", help="also run on PySpark local mode")
     parser.add_argument("--skip", nargs="*", default=[], help="contenders to leave out")
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child")
     parser.add_argument("--data", type=Path)
     parser.add_argument("--out", type=Path)
@@ -257,12 +256,14 @@ def main() -> None:
     methods = ["wsm", "topsis"] if arguments.method == "both" else [arguments.method]
     for method in methods:
         print(f"\n== {method.upper()} ==")
-        results = {}
-        for name in names:
-            out = folder / f"{method}-{len(results)}.parquet"
-            runs = [measure(name, data, out, method) for _ in range(arguments.repeat)]
-            results[name] = {**min(runs, key=lambda item: item["seconds"]), "out": out}
-            item = results[name]
+        outputs = {name: folder / f"{method}-{index}.parquet" for index, name in enumerate(names)}
+        runs: dict[str, list[dict]] = {name: [] for name in names}
+        for _ in range(arguments.repeat):  # interleaved, so a busy moment hits every contender
+            for name in names:
+                runs[name].append(measure(name, data, outputs[name], method))
+        results = {name: min(items, key=lambda item: item["seconds"])
+                   for name, items in runs.items()}
+        for name, item in results.items():
             print(f"{name:32s} {item['seconds']:7.2f} s   peak {item['peak_mb']:6.0f} MB",
                   flush=True)
         engine = results["engine (DuckDB)"]
@@ -272,7 +273,7 @@ def main() -> None:
                 continue
             ratio = engine["seconds"] / item["seconds"]
             print(f"engine ÷ {name:30s} = {ratio:5.2f}×   "
-                  f"({agreement(engine['out'], item['out'])})")
+                  f"({agreement(outputs['engine (DuckDB)'], outputs[name])})")
 
 
 if __name__ == "__main__":

@@ -120,13 +120,22 @@ def test_empty_group_and_empty_data():
     assert empty.counts()["entities"] == 0
 
 
-def test_duplicate_entity_keys_are_listed():
+def test_duplicate_entity_keys_are_listed(tmp_path):
     with pytest.raises(EngineError, match=r"duplicate entity keys: \{'id': 2\}"):
-        run(data(id=[1, 2, 2, 3]), BASE)
+        frame(run(data(id=[1, 2, 2, 3]), BASE))
     text = BASE.replace("entity: id", "entity: id\nperiod: year")
-    run(data(id=[1, 1, 2, 2], year=[2020, 2021, 2020, 2021]), text)
+    frame(run(data(id=[1, 1, 2, 2], year=[2020, 2021, 2020, 2021]), text))
     with pytest.raises(EngineError, match="'year': 2020"):
-        run(data(id=[1, 1, 2, 2], year=[2020, 2020, 2020, 2021]), text)
+        run(data(id=[1, 1, 2, 2], year=[2020, 2020, 2020, 2021]), text).counts()
+
+
+def test_duplicates_found_in_a_parquet_result_leave_no_file(tmp_path):
+    out = tmp_path / "out.parquet"
+    evaluation = run(data(id=[3, 1, 3, 2]), BASE)
+    with pytest.raises(EngineError, match=r"duplicate entity keys: \{'id': 3\}"):
+        evaluation.write(out)
+    assert not out.exists()
+    assert run(data(), BASE).write(out) == 4 and out.exists()
 
 
 def test_negative_values_under_geometric_aggregation_are_refused():

@@ -62,8 +62,7 @@ def score_file(data: Path, out: Path, spec_path: Path | None = None,
     if explain_id is not None and spec.entity in table.columns:
         explain_id = _typed_key(table, spec.entity, explain_id)
     evaluation = evaluate(table, spec)
-    result = evaluation.result_arrow() if evaluation.pools else evaluation.result()
-    rows = backends.write(result, out)
+    rows = evaluation.write(out)
     meta = evaluation.meta()
     run = ScoreRun(evaluation, rows, meta)
     if draws:

@@ -12,14 +12,16 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from acupoint.engine import rewards
+from acupoint.engine import backends, rewards
 from acupoint.engine import weights as weighting
 from acupoint.engine.expr import ExpressionError, Hazard, Scope, parse
 from acupoint.engine.spec import Consequence, Indicator, Level, Spec
@@ -109,13 +111,55 @@ class Hierarchy:
 
 @dataclass
 class Evaluation:
-    """The evaluation as an Ibis table plus everything needed to explain it."""
+    """The evaluation as an Ibis table plus everything needed to explain it.
+
+    Entity keys must be unique. They are checked before the table is first used, or, when the
+    result goes straight to a Parquet file, in that file (see :meth:`write`): sorted by period
+    and entity, duplicates sit side by side, and reading one column back costs less than
+    another pass over the data.
+    """
 
     spec: Spec
-    table: ir.Table
+    unchecked_table: ir.Table
     hierarchy: Hierarchy
     hazards: list[tuple[str, Hazard]]
     weights_scope: str = "fixed"
+    keys_checked: bool = False
+
+    @property
+    def table(self) -> ir.Table:
+        if not self.keys_checked:
+            duplicates = (self.unchecked_table.group_by(self.keys)
+                          .aggregate(n=self.unchecked_table.count())
+                          .filter(lambda t: t.n > 1).limit(5).to_pyarrow().to_pylist())
+            self._refuse_duplicates(duplicates)
+        return self.unchecked_table
+
+    @property
+    def keys(self) -> list[str]:
+        return [self.spec.entity, *([self.spec.period] if self.spec.period else [])]
+
+    def _refuse_duplicates(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            shown = ", ".join(str({key: row[key] for key in self.keys}) for row in rows)
+            raise EngineError(f"{self.spec.where('entity')}: duplicate entity keys: {shown}")
+        self.keys_checked = True
+
+    def write(self, path: str | Path) -> int:
+        """Write the result (.parquet, .csv or .xlsx); returns the number of rows."""
+        path = Path(path)
+        backend = self.unchecked_table._find_backend()
+        streamed = (not self.pools and not self.keys_checked and backend.name == "duckdb"
+                    and path.suffix.lower() == ".parquet")
+        if not streamed:
+            return backends.write(self.result_arrow() if self.pools else self.result(), path)
+        rows = backends.write(self._ordered(self.unchecked_table), path)
+        try:
+            self._refuse_duplicates(_adjacent_duplicates(backend.con, path, self.keys))
+        except EngineError:
+            path.unlink()
+            raise
+        return rows
 
     @property
     def weights(self) -> dict[str, float]:
@@ -144,9 +188,11 @@ class Evaluation:
 
     def result(self) -> ir.Table:
         """The result as a table; reward pools need :meth:`result_arrow`."""
+        return self._ordered(self.table)
+
+    def _ordered(self, table: ir.Table) -> ir.Table:
         extra = [eligible_column(pool.name) for pool in self.pools]
-        return self.table.select(*self.output_columns(), *extra).order_by(
-            [*([self.spec.period] if self.spec.period else []), self.spec.entity])
+        return table.select(*self.output_columns(), *extra).order_by(self.keys[::-1])
 
     def result_arrow(self) -> pa.Table:
         """The materialised result with each reward pool split within each period."""
@@ -288,7 +334,6 @@ class _Builder:
         spec = self.spec
         self.require_columns([spec.entity, *self.period], "entity")
         self.require_columns(spec.groups, "groups")
-        self.check_unique_keys()
         self.nan_to_null()
         formulas = [(name, formula, ("derive", name)) for name, formula in spec.derive.items()]
         formulas += [(item.code, item.formula, ("indicators", index, "formula"))
@@ -323,14 +368,6 @@ class _Builder:
             batch[name] = self.compile(formula, *path)
         if batch:
             self.table = self.table.mutate(**batch)
-
-    def check_unique_keys(self) -> None:
-        keys = [self.spec.entity, *self.period]
-        duplicates = (self.table.group_by(keys).aggregate(n=self.table.count())
-                      .filter(lambda t: t.n > 1).limit(5).to_pyarrow().to_pylist())
-        if duplicates:
-            shown = ", ".join(str({key: row[key] for key in keys}) for row in duplicates)
-            raise EngineError(f"{self.spec.where('entity')}: duplicate entity keys: {shown}")
 
     def nan_to_null(self) -> None:
         """NaN means missing: Spark keeps NaN as a number (larger than any other), so every
@@ -713,6 +750,21 @@ class _Builder:
 
 
 DATA_DRIVEN = ("entropy", "critic", "pca")
+
+
+def _adjacent_duplicates(con: Any, path: Path, keys: list[str]) -> list[dict[str, Any]]:
+    """Rows of a Parquet file sorted by ``keys`` whose keys equal the previous row's (≤ 5)."""
+    columns = ", ".join(f'"{key}"' for key in keys)
+    table = con.sql(f"SELECT {columns} FROM read_parquet(?)", params=[str(path)]).to_arrow_table()
+    if table.num_rows < 2:
+        return []
+    same = None
+    for key in keys:
+        column = table[key].combine_chunks()
+        equal = pc.equal(column.slice(1), column.slice(0, len(column) - 1))
+        same = equal if same is None else pc.and_(same, equal)
+    hits = pc.indices_nonzero(pc.fill_null(same, False)).to_pylist()[:5]
+    return [table.slice(index + 1, 1).to_pylist()[0] for index in hits]
 
 
 def _cut(size: Any, share: float, rounding: str) -> Any:
