@@ -7,8 +7,8 @@ ranks; A/B/C/D quotas within 10 districts; Parquet in, classified Parquet out.
 Each contender runs in its own process so its peak memory (ru_maxrss) is its own; its
 libraries are imported and its database connected (Spark started) before its clock starts.
 All run in one invocation, interleaved, --repeat times each (the fastest run counts), and
-the ratios are printed side by side. Results are checked to agree. Spark's peak memory is the driver's JVM, which
-ru_maxrss does not see.
+the ratios are printed side by side. Results are checked to agree. Spark's peak memory is the
+driver's JVM, which ru_maxrss does not see.
 
     python bench/scorecard_scale.py [--entities 1000000] [--spark] [--method wsm|topsis|both]
 """
