@@ -28,6 +28,8 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/import_registry.py
 	$(BIN)/python bench/enterprise_list_load.py
+	$(BIN)/python bench/scorecard_scale.py --spark
+	$(BIN)/python bench/uncertainty_scale.py
 
 messages: $(STAMP)
 	cd src/acupoint && DEBUG=1 ../../$(BIN)/django-admin makemessages -l zh_Hans --settings=acupoint.site.settings --no-obsolete --no-location -i "demo/*"
