@@ -32,6 +32,8 @@ def score(
     meta_out: Annotated[Path | None, typer.Option(help="Weights, methods and counts (JSON).")
                         ] = None,
     explain: Annotated[str | None, typer.Option(help="Explain this entity's result.")] = None,
+    trends_out: Annotated[Path | None, typer.Option(
+        help="Growth rates (CAGR) per entity of the spec's trends: columns.")] = None,
     uncertainty: Annotated[int, typer.Option(min=0, help="Monte Carlo draws (0: none).")] = 0,
     sensitivity: Annotated[int, typer.Option(min=0, help="Sobol base samples (0: none).")] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the random draws.")] = 0,
@@ -45,7 +47,7 @@ def score(
 
     try:
         run = score_file(data, out, spec, framework, entity, normalise, aggregate, backend,
-                         meta_out, explain, uncertainty, seed, sensitivity)
+                         meta_out, explain, uncertainty, seed, sensitivity, trends_out)
     except (SpecError, EngineError, ExpressionError, ValueError) as error:
         err_console.print(f"[red]{error}[/red]", highlight=False)
         raise typer.Exit(2) from None

@@ -109,6 +109,27 @@ def test_every_input_format(tmp_path, suffix):
     assert "1 nulls — derive.tax_per_mu: division by zero" in result.output
 
 
+def test_several_years_give_transitions_and_trends(tmp_path):
+    rows = ["credit_code,year,district,tax,land_mu,revenue,energy,major_accident"]
+    for year, taxes in ((2022, [10, 20, 30, 40, 50]), (2023, [50, 20, 30, 40, 10])):
+        for index, tax in enumerate(taxes):
+            rows.append(f"e{index},{year},黄岛,{tax},1,100,1,0")
+    data = tmp_path / "years.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text((DATA / "mujun.yaml").read_text(encoding="utf-8") + "trends: [tax]\n",
+                    encoding="utf-8")
+    meta, trends = tmp_path / "meta.json", tmp_path / "trends.csv"
+    result = score("--spec", spec, "--data", data, "--out", tmp_path / "out.parquet",
+                   "--meta-out", meta, "--trends-out", trends)
+    assert result.exit_code == 0, result.output
+    moves = json.loads(meta.read_text(encoding="utf-8"))["transitions"]
+    assert moves["A"] == {"D": 1} and moves["D"] == {"A": 1}
+    growth = pd.read_csv(trends).set_index("credit_code")
+    assert growth.loc["e0", "tax_cagr"] == pytest.approx(4.0)
+    assert growth.loc["e4", "tax_cagr"] == pytest.approx(-0.8)
+
+
 def test_a_bad_spec_fails_with_the_line(tmp_path):
     spec = tmp_path / "bad.yaml"
     spec.write_text("name: x\nentity: id\nindicators:\n  - {code: a, wieght: 2}\n",

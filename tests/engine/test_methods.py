@@ -416,6 +416,35 @@ trends: [score]
     assert growth.loc[2].score_first > 0
 
 
+def test_bottom_ranks_in_a_row_warn_then_exit():
+    """赛马: the bottom two of each unit, two years running → warning, three → exit."""
+    text = """
+name: race
+entity: id
+period: year
+groups: [g]
+indicators: [{code: x}]
+streaks:
+  - name: bottom_years
+    when: rank_in_group > count(score, by=g) - 2
+    status: [{min: 2, label: 黄牌警告}, {min: 3, label: 退出}]
+"""
+    rows = {"id": [], "year": [], "g": [], "x": []}
+    for year in (2019, 2020, 2021):
+        for entity in range(5):
+            rows["id"].append(entity)
+            rows["year"].append(year)
+            rows["g"].append("x")
+            # Entity 4 is last every year; entity 3 is second to last only in 2019–2020.
+            rows["x"].append({4: 0.0, 3: 1.0 if year < 2021 else 9.0}.get(entity, 5.0 + entity))
+    result = frame(run(table(**rows), text))
+    last = result[result.id == 4].sort_values("year")
+    assert last.bottom_years.tolist() == [1, 2, 3]
+    assert last.bottom_years_status.fillna("").tolist() == ["", "黄牌警告", "退出"]
+    recovered = result[result.id == 3].sort_values("year")
+    assert recovered.bottom_years.tolist() == [1, 2, 0]
+
+
 def test_cagr_formula():
     text = "name: t\nentity: id\nperiod: year\nindicators: [{code: x}]\ntrends: [x]\n"
     data = table(id=[1, 1, 1], year=[2019, 2020, 2021], x=[100.0, 150.0, 121.0])

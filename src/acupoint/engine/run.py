@@ -9,6 +9,7 @@ from typing import Any
 
 from acupoint.engine import backends
 from acupoint.engine.explain import Explanation, explain
+from acupoint.engine.periods import cagr, transitions
 from acupoint.engine.scorecard import Evaluation, evaluate
 from acupoint.engine.spec import Spec, apply_framework, check_structure, load_spec, read_framework
 from acupoint.engine.uncertainty import Uncertainty, analyse
@@ -48,7 +49,7 @@ def score_file(data: Path, out: Path, spec_path: Path | None = None,
                normalise: str = "minmax", aggregate: str = "arithmetic",
                backend: str = "duckdb", meta_out: Path | None = None,
                explain_id: str | None = None, draws: int = 0, seed: int = 0,
-               sensitivity_samples: int = 0) -> ScoreRun:
+               sensitivity_samples: int = 0, trends_out: Path | None = None) -> ScoreRun:
     con = backends.connect(backend)
     table = backends.load(con, data)
     if spec_path is not None:
@@ -64,6 +65,10 @@ def score_file(data: Path, out: Path, spec_path: Path | None = None,
     evaluation = evaluate(table, spec)
     rows = evaluation.write(out)
     meta = evaluation.meta()
+    if spec.period and spec.classes:
+        meta["transitions"] = transitions(evaluation)
+    if trends_out is not None:
+        backends.write(cagr(evaluation), trends_out)
     run = ScoreRun(evaluation, rows, meta)
     if draws:
         run.uncertainty = analyse(evaluation, draws=draws, seed=seed,

@@ -293,9 +293,9 @@ class _Builder:
         self.excluding = any(gate.then.exclude for gate in spec.gates)
 
     # -- helpers ---------------------------------------------------------------------------
-    def compile(self, source: str, *path: str | int, partition: list[str] | None = None) -> Any:
-        scope = Scope(self.table, self.params, self.spec.entity, self.spec.period,
-                      partition if partition is not None else self.period)
+    def compile(self, source: str, *path: str | int) -> Any:
+        """A formula over the current table; group statistics stay within the period."""
+        scope = Scope(self.table, self.params, self.spec.entity, self.spec.period, self.period)
         try:
             value = parse(source).compile(scope)
         except ExpressionError as error:
@@ -709,8 +709,7 @@ class _Builder:
         entity, period = self.table[self.spec.entity], self.table[self.spec.period]
         cumulative = {"group_by": entity, "order_by": period, "rows": (None, 0)}
         for index, streak in enumerate(self.spec.streaks):
-            flag = self.compile(streak.when, "streaks", index, "when",
-                                partition=[]).fill_null(False)
+            flag = self.compile(streak.when, "streaks", index, "when").fill_null(False)
             self.table = self.table.mutate(_flag=flag)
             self.table = self.table.mutate(_run=(~self.table._flag).cast("int64").sum().over(
                 ibis.window(**cumulative)))
