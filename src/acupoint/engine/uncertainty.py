@@ -158,10 +158,13 @@ def _prepare(matrix: np.ndarray, geometric: bool) -> tuple[np.ndarray, np.ndarra
 
 def _prepared_scores(prepared: tuple[np.ndarray, np.ndarray], leaf_weights: np.ndarray,
                      geometric: bool) -> np.ndarray:
-    """Weighted means with weights re-normalised over each entity's present values."""
+    """Weighted means with weights re-normalised over each entity's present values.
+
+    One row per draw (draws × entities), so that each draw's scores are contiguous to sort.
+    """
     filled, present = prepared
     with np.errstate(invalid="ignore", divide="ignore"):
-        result = (filled @ leaf_weights) / (present @ leaf_weights)
+        result = (leaf_weights.T @ filled.T) / (leaf_weights.T @ present.T)
     return np.exp(result) if geometric else result
 
 
@@ -278,7 +281,7 @@ def analyse(evaluation: Evaluation, draws: int = 1000, seed: int = 0,
                                           agg_name == "geometric")
                 scores = np.nan_to_num(scores, nan=-np.inf)
                 for position, draw in enumerate(picks):
-                    order = np.argsort(-scores[:, position])
+                    order = np.argsort(-scores[position])
                     ranks[draw, order] = best_first
                     if slots is not None:
                         seated = slots.seat(order)
@@ -386,7 +389,7 @@ def _sensitivity(inputs: Inputs, matrices: dict[str, np.ndarray], normalisations
                 geometric = a_name == "geometric"
                 scores = _scores(matrices[n_name], effective_weights(inputs, weights[rows]),
                                  geometric)
-                ranks = ranks_of(np.nan_to_num(scores, nan=-np.inf))
+                ranks = ranks_of(np.nan_to_num(scores.T, nan=-np.inf))
                 outputs[rows] = np.abs(ranks - inputs.nominal_rank[:, None]).mean(axis=0)
         return outputs
 
