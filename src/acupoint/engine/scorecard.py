@@ -19,7 +19,6 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from acupoint.engine import backends, rewards
 from acupoint.engine import weights as weighting
@@ -114,9 +113,8 @@ class Evaluation:
     """The evaluation as an Ibis table plus everything needed to explain it.
 
     Entity keys must be unique. They are checked before the table is first used, or, when the
-    result goes straight to a Parquet file, in that file (see :meth:`write`): sorted by period
-    and entity, duplicates sit side by side, and reading one column back costs less than
-    another pass over the data.
+    result goes straight from DuckDB to a Parquet file, in that file afterwards (see
+    :meth:`write`), which is deleted if they are not.
     """
 
     spec: Spec
@@ -155,7 +153,7 @@ class Evaluation:
             return backends.write(self.result_arrow() if self.pools else self.result(), path)
         rows = backends.write(self._ordered(self.unchecked_table), path)
         try:
-            self._refuse_duplicates(_adjacent_duplicates(backend.con, path, self.keys))
+            self._refuse_duplicates(_duplicate_keys(backend.con, path, self.keys))
         except EngineError:
             path.unlink()
             raise
@@ -751,19 +749,12 @@ class _Builder:
 DATA_DRIVEN = ("entropy", "critic", "pca")
 
 
-def _adjacent_duplicates(con: Any, path: Path, keys: list[str]) -> list[dict[str, Any]]:
-    """Rows of a Parquet file sorted by ``keys`` whose keys equal the previous row's (≤ 5)."""
+def _duplicate_keys(con: Any, path: Path, keys: list[str]) -> list[dict[str, Any]]:
+    """Up to five keys that occur more than once in a written Parquet file."""
     columns = ", ".join(f'"{key}"' for key in keys)
-    table = con.sql(f"SELECT {columns} FROM read_parquet(?)", params=[str(path)]).to_arrow_table()
-    if table.num_rows < 2:
-        return []
-    same = None
-    for key in keys:
-        column = table[key].combine_chunks()
-        equal = pc.equal(column.slice(1), column.slice(0, len(column) - 1))
-        same = equal if same is None else pc.and_(same, equal)
-    hits = pc.indices_nonzero(pc.fill_null(same, False)).to_pylist()[:5]
-    return [table.slice(index + 1, 1).to_pylist()[0] for index in hits]
+    query = (f"SELECT {columns} FROM read_parquet(?) GROUP BY ALL HAVING count(*) > 1 "
+             f"ORDER BY ALL LIMIT 5")
+    return con.sql(query, params=[str(path)]).to_arrow_table().to_pylist()
 
 
 def _cut(size: Any, share: float, rounding: str) -> Any:
