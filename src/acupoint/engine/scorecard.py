@@ -603,15 +603,19 @@ class _Builder:
 
     def _topsis(self, values: list[Any], weights: list[float], directions: list[int],
                 low: float, high: float) -> Any:
-        """Closeness to the ideal: d⁻/(d⁺ + d⁻); 0.5 when every value is the same."""
+        """Closeness to the ideal: d⁻/(d⁺ + d⁻); 0.5 when every value is the same.
+
+        Weights are ≥ 0, so the ideal of w·x is w times the ideal of x, and each distance term
+        is w²·(x − ideal)²: windows over plain columns, products instead of powers.
+        """
         window = self.window()
         best_terms, worst_terms = [], []
         for value, weight, direction in zip(values, weights, directions, strict=True):
-            weighted = value * weight
-            top, bottom = weighted.max().over(window), weighted.min().over(window)
+            top, bottom = value.max().over(window), value.min().over(window)
             best, worst = (top, bottom) if direction == 1 else (bottom, top)
-            best_terms.append(((weighted - best) ** 2).fill_null(0))
-            worst_terms.append(((weighted - worst) ** 2).fill_null(0))
+            for terms, ideal in ((best_terms, best), (worst_terms, worst)):
+                gap = value - ideal
+                terms.append((gap * gap * (weight * weight)).fill_null(0))
         to_best = sum(best_terms[1:], best_terms[0]).sqrt()
         to_worst = sum(worst_terms[1:], worst_terms[0]).sqrt()
         closeness = (to_worst / (to_best + to_worst).nullif(0)).fill_null(0.5)
