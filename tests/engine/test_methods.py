@@ -416,6 +416,15 @@ trends: [score]
     assert growth.loc[2].score_first > 0
 
 
+def test_a_missing_year_breaks_a_streak():
+    text = ("name: t\nentity: id\nperiod: year\nindicators: [{code: x}]\n"
+            "streaks: [{name: low_years, when: x < 5}]\n")
+    data = table(id=[1, 1, 1, 1, 2, 2], year=[2019, 2021, 2022, 2023, 2019, 2020],
+                 x=[1.0, 1.0, 1.0, 9.0, 1.0, 1.0])
+    result = frame(run(data, text)).sort_values(["id", "year"])
+    assert result.low_years.tolist() == [1, 1, 2, 0, 1, 2]
+
+
 def test_bottom_ranks_in_a_row_warn_then_exit():
     """赛马: the bottom two of each unit, two years running → warning, three → exit."""
     text = """

@@ -708,22 +708,33 @@ class _Builder:
             return
         if not self.spec.period:
             raise EngineError(f"{self.spec.where('streaks')}: streaks need a period column")
-        entity, period = self.table[self.spec.entity], self.table[self.spec.period]
-        cumulative = {"group_by": entity, "order_by": period, "rows": (None, 0)}
         for index, streak in enumerate(self.spec.streaks):
-            flag = self.compile(streak.when, "streaks", index, "when").fill_null(False)
-            self.table = self.table.mutate(_flag=flag)
-            self.table = self.table.mutate(_run=(~self.table._flag).cast("int64").sum().over(
-                ibis.window(**cumulative)))
-            run_window = ibis.window(group_by=[self.table[self.spec.entity], self.table._run],
-                                     order_by=self.table[self.spec.period], rows=(None, 0))
-            count = self.table._flag.cast("int64").sum().over(run_window)
-            self.table = self.table.mutate(**{streak.name: count}).drop("_flag", "_run")
+            self._streak(streak.name, self.compile(streak.when, "streaks", index, "when"))
             if streak.status:
                 ordered = sorted(streak.status, key=lambda item: item.min, reverse=True)
                 label = _first_level([(self.table[streak.name] >= item.min, item.label)
                                       for item in ordered], None)
                 self.table = self.table.mutate(**{f"{streak.name}_status": label})
+
+    def _streak(self, name: str, flag: Any) -> None:
+        """Consecutive periods ending here in which ``flag`` held; a missing period breaks it.
+
+        A row starts a new run when the flag fails or the entity has no row for the period
+        just before; the streak is the number of flagged rows so far in the run.
+        """
+        def by_entity(*extra: Any) -> Any:
+            return ibis.window(group_by=[self.table[self.spec.entity], *extra],
+                              order_by=self.table[self.spec.period], rows=(None, 0))
+
+        period = self.table[self.spec.period]
+        self.table = self.table.mutate(_flag=flag.fill_null(False),
+                                       _previous=period.lag().over(by_entity()))
+        table = self.table
+        starts = ~table._flag | table._previous.isnull() | (table[self.spec.period]
+                                                             - table._previous != 1)
+        self.table = table.mutate(_run=starts.cast("int64").sum().over(by_entity()))
+        count = self.table._flag.cast("int64").sum().over(by_entity(self.table._run))
+        self.table = self.table.mutate(**{name: count}).drop("_flag", "_previous", "_run")
 
     def consequences(self) -> None:
         for index, consequence in enumerate(self.spec.consequences):
