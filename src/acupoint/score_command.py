@@ -75,6 +75,9 @@ def _print_explanation(explanation: Explanation) -> None:
         mark = "✗" if gate.triggered else "✓"
         console.print(f"gate {mark} {gate.when}  → {gate.action if gate.triggered else '—'}"
                       f"  ({gate.reason})")
+    for item in explanation.adjustments:
+        if item.triggered:
+            console.print(f"{item.points:+g} points: {item.reason} ({item.when})")
     table = Table("indicator", "raw", "benchmark", "treated", "normalised", "weight",
                   "contribution")
     for line in explanation.indicators:

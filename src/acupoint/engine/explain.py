@@ -1,7 +1,7 @@
 """Why an entity got its score and class: every gate, indicator, weight and rule, with figures.
 
 Contributions use the weights as re-normalised for this entity's missing values, so under
-arithmetic aggregation they add up to the score exactly.
+arithmetic aggregation they and the triggered bonus/penalty items add up to the score exactly.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from acupoint.engine.scorecard import (
     POSITION,
     EngineError,
     Evaluation,
+    adjustment_flag,
     column,
 )
 
@@ -45,6 +46,14 @@ class GateLine:
 
 
 @dataclass
+class AdjustmentLine:
+    when: str
+    reason: str
+    points: float
+    triggered: bool
+
+
+@dataclass
 class Explanation:
     entity: Any
     period: Any
@@ -56,6 +65,7 @@ class Explanation:
     class_rule: str
     gates: list[GateLine] = field(default_factory=list)
     indicators: list[IndicatorLine] = field(default_factory=list)
+    adjustments: list[AdjustmentLine] = field(default_factory=list)
     aggregates: dict[str, float | None] = field(default_factory=dict)
     robustness: dict[str, Any] | None = None
 
@@ -99,6 +109,9 @@ def explain(evaluation: Evaluation, entity: Any, period: Any = None) -> Explanat
         rank=row.get("rank"), rank_in_group=row.get("rank_in_group"),
         class_=row.get("class"), class_rule=_class_rule(evaluation, row, gates),
         gates=gates, indicators=indicators,
+        adjustments=[AdjustmentLine(item.when, item.reason, item.points,
+                                    bool(row.get(adjustment_flag(index))))
+                     for index, item in enumerate(spec.adjustments)],
         aggregates={code: _number(row.get(code)) for code in hierarchy.children},
     )
 

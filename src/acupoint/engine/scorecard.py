@@ -30,6 +30,7 @@ POSITION = "_position"
 GROUP_SIZE = "_group_size"
 AVAILABILITY = "availability"
 BEFORE_GATES = "_class_before_gates"
+ADJUSTMENT = "adjustment"
 
 
 class EngineError(ValueError):
@@ -38,6 +39,10 @@ class EngineError(ValueError):
 
 def column(code: str, stage: str) -> str:
     return f"{code}__{stage}"
+
+
+def adjustment_flag(index: int) -> str:
+    return f"_adjustment_{index}"
 
 
 def eligible_column(name: str) -> str:
@@ -177,6 +182,8 @@ class Evaluation:
         names += [f"{streak.name}_status" for streak in spec.streaks if streak.status]
         names += [item.name for item in spec.consequences if item.kind == "rate"]
         names.append(AVAILABILITY)
+        if spec.adjustments:
+            names.append(ADJUSTMENT)
         names += [code for code in self.hierarchy.children if code != self.hierarchy.root]
         return names
 
@@ -380,6 +387,9 @@ class _Builder:
         for index, gate in enumerate(self.spec.gates):
             flags[f"_gate_{index}"] = self.compile(gate.when, "gates", index, "when").fill_null(
                 False)
+        for index, item in enumerate(self.spec.adjustments):
+            flags[adjustment_flag(index)] = self.compile(
+                item.when, "adjustments", index, "when").fill_null(False)
         excluded = [flags[f"_gate_{index}"] for index, gate in enumerate(self.spec.gates)
                     if gate.then.exclude]
         evaluated = ~ibis.or_(*excluded) if excluded else ibis.literal(True)
@@ -572,7 +582,13 @@ class _Builder:
             if depth == len(levels) - 1:
                 enough = self.table[EVALUATED] & (availability >= spec.aggregate.min_availability)
                 values[AVAILABILITY] = availability
-                values["score"] = ibis.ifelse(enough, values[hierarchy.root], ibis.null())
+                score = values[hierarchy.root]
+                if spec.adjustments:
+                    points = [ibis.ifelse(self.table[adjustment_flag(index)], item.points, 0.0)
+                              for index, item in enumerate(spec.adjustments)]
+                    values[ADJUSTMENT] = sum(points[1:], points[0])
+                    score = score + values[ADJUSTMENT]
+                values["score"] = ibis.ifelse(enough, score, ibis.null())
             self.table = self.table.mutate(**values)
 
     def _aggregate_node(self, node: str, method: str, low: float, high: float) -> Any:
@@ -675,14 +691,36 @@ class _Builder:
             if level.top is not None:
                 rules.append((position < _cut(size, level.top, level.rounding or "floor"),
                                level.name))
-        for level in levels:
+        for index, level in enumerate(levels):
             if level.bottom is not None:
-                rules.append((position >= size - _cut(size, level.bottom,
-                                                     level.rounding or "ceil"), level.name))
+                rules.append((self._bottom(index, level, levels), level.name))
             elif level.top is None and default is None:
                 default = level.name
         label = _first_level(rules, default or levels[-1].name)
         return ibis.ifelse(self.table.score.notnull(), label, ibis.null())
+
+    def _bottom(self, index: int, level: Level, levels: list[Level]) -> Any:
+        """Whether an entity falls in a bottom share (e.g. D ≥ 5%).
+
+        Entities a triggered ``min_class`` gate keeps above this level (new firms never D) do
+        not count: the share is filled from the worst of the others, so the floor still holds.
+        """
+        size = self.table[GROUP_SIZE]
+        count = _cut(size, level.bottom, level.rounding or "ceil")
+        order = {item.name: position for position, item in enumerate(levels)}
+        floors = [self.table[f"_gate_{gate_index}"]
+                  for gate_index, gate in enumerate(self.spec.gates)
+                  if gate.then.min_class and order[gate.then.min_class] < index]
+        if not floors:
+            return self.table[POSITION] >= size - count
+        protected = ibis.or_(*floors)
+        within = self.spec.classes.within if self.spec.classes else []
+        worst_first = ibis.window(
+            group_by=[self.table[name] for name in [*self.period, *within]] + [protected],
+            order_by=[ibis.asc(self.table.score, nulls_first=False),
+                      ibis.desc(self.table[self.spec.entity])])
+        from_bottom = ibis.row_number().over(worst_first)
+        return ~protected & (from_bottom < count)
 
     def _apply_gates(self, levels: list[Level], excluded: str) -> None:
         order = {level.name: index for index, level in enumerate(levels)}

@@ -28,6 +28,7 @@ from pydantic import (
 )
 
 from acupoint.engine.expr import ExpressionError, parse
+from acupoint.engine.layering import LayeringError, layer
 
 ROOT = "index"
 
@@ -102,6 +103,15 @@ class GateAction(_Model):
 class Gate(_Model):
     when: Formula
     then: GateAction
+    reason: str
+    name: str = ""
+
+
+class Adjustment(_Model):
+    """A bonus or penalty item (加分/减分项): points added to the score where ``when`` holds."""
+
+    when: Formula
+    points: float
     reason: str
     name: str = ""
 
@@ -229,6 +239,8 @@ class Spec(_Model):
     groups: list[str] = []
     params: dict[str, float | str | list[float] | list[str]] = {}
     derive: dict[str, Formula] = {}
+    extends: str | None = None
+    reference: str = ""
     gates: list[Gate] = []
     indicators: list[Indicator] = []
     framework: str | None = None
@@ -237,6 +249,7 @@ class Spec(_Model):
     normalise: Normalise = Normalise()
     weights: Weights = Weights()
     aggregate: Aggregation = Aggregation()
+    adjustments: list[Adjustment] = []
     classes: Classes | None = None
     streaks: list[Streak] = []
     trends: list[str] = []
@@ -282,7 +295,8 @@ class SpecError(ValueError):
 
 def _vocabulary() -> list[str]:
     words: set[str] = set()
-    for model in (Spec, Indicator, Aggregate, Gate, GateAction, Treat, Winsorise, Impute,
+    for model in (Spec, Indicator, Aggregate, Gate, GateAction, Adjustment, Treat, Winsorise,
+                  Impute,
                   Normalise, Weights, Aggregation, Classes, Level, Criterion, Streak,
                   StreakLevel, Consequence, Tier, Benchmark):
         for name, info in model.model_fields.items():
@@ -314,16 +328,20 @@ def _nearest_line(lines: Mapping[tuple, int], path: Sequence[str | int]) -> int 
 
 def load_spec(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Spec:
     path = Path(path)
+    return parse_spec(_read_text(path), source=str(path), base_dir=path.parent,
+                      overrides=overrides)
+
+
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        text = path.read_text(encoding="gb18030")
-    return parse_spec(text, source=str(path), base_dir=path.parent, overrides=overrides)
+        return path.read_text(encoding="gb18030")
+    except FileNotFoundError:
+        raise SpecError([SpecProblem(str(path), None, "(file)", "file not found")]) from None
 
 
-def parse_spec(text: str, source: str = "<spec>", base_dir: Path | None = None,
-               overrides: Mapping[str, Any] | None = None) -> Spec:
-    """Read a spec from YAML text; a framework file is resolved relative to ``base_dir``."""
+def _read_yaml(text: str, source: str) -> tuple[dict[str, Any], dict[tuple, int]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -333,7 +351,34 @@ def parse_spec(text: str, source: str = "<spec>", base_dir: Path | None = None,
         raise SpecError([SpecProblem(source, line, "(yaml)", str(error).split("\n")[0])]) from None
     if not isinstance(data, dict):
         raise SpecError([SpecProblem(source, 1, "(top)", "a spec must be a mapping of keys")])
-    lines = _line_map(node) if node is not None else {}
+    return data, (_line_map(node) if node is not None else {})
+
+
+def _resolve_extends(data: dict[str, Any], source: str, base_dir: Path | None,
+                     seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Apply ``extends:`` chains: the base (itself perhaps an override) under this file."""
+    if "extends" not in data:
+        return data
+    base_path = Path(str(data["extends"]))
+    if not base_path.is_absolute() and base_dir is not None:
+        base_path = base_dir / base_path
+    if str(base_path.resolve()) in seen:
+        raise SpecError([SpecProblem(source, None, "extends", "the extends chain loops")])
+    base, _ = _read_yaml(_read_text(base_path), str(base_path))
+    base = _resolve_extends(base, str(base_path), base_path.parent,
+                            (*seen, str(base_path.resolve())))
+    try:
+        return layer(base, data)
+    except LayeringError as error:
+        raise SpecError([SpecProblem(source, None, "extends", str(error))]) from None
+
+
+def parse_spec(text: str, source: str = "<spec>", base_dir: Path | None = None,
+               overrides: Mapping[str, Any] | None = None) -> Spec:
+    """Read a spec from YAML text; ``extends:`` and a framework file are resolved relative to
+    ``base_dir``."""
+    data, lines = _read_yaml(text, source)
+    data = _resolve_extends(data, source, base_dir)
     if overrides:
         data = {**data, **overrides}
     try:

@@ -17,7 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from acupoint.engine.scorecard import BEFORE_GATES, EVALUATED, EngineError, Evaluation, column
+from acupoint.engine.scorecard import (
+    ADJUSTMENT,
+    BEFORE_GATES,
+    EVALUATED,
+    EngineError,
+    Evaluation,
+    column,
+)
 
 NORMALISATIONS = ("nominal", "minmax", "zscore", "rank")
 AGGREGATIONS = ("arithmetic", "geometric")
@@ -35,6 +42,7 @@ class Inputs:
     groups: np.ndarray
     nominal_class: np.ndarray
     nominal_rank: np.ndarray
+    adjustment: np.ndarray
     node_weights: dict[str, float]
     paths: list[list[str]]
     nodes: list[str]
@@ -74,7 +82,7 @@ def materialise(evaluation: Evaluation) -> Inputs:
     within = spec.classes.within if spec.classes and spec.classes.method == "quota" else []
     group_key = (ibis_concat(table, within) if within else None)
     columns = [spec.entity, "rank", *[column(c, "treated") for c in codes],
-               *[column(c, "norm") for c in codes]]
+               *[column(c, "norm") for c in codes], *([ADJUSTMENT] if spec.adjustments else [])]
     frame = table.select(*columns, *([BEFORE_GATES] if spec.classes else []),
                          **({"_group": group_key} if group_key is not None else {})
                          ).order_by(spec.entity).to_pyarrow()
@@ -93,6 +101,8 @@ def materialise(evaluation: Evaluation) -> Inputs:
         directions=np.array([hierarchy.indicators[c].direction for c in codes], float),
         groups=groups.astype(np.int64), nominal_class=classes,
         nominal_rank=frame["rank"].to_numpy(zero_copy_only=False).astype(np.int64),
+        adjustment=(frame[ADJUSTMENT].to_numpy(zero_copy_only=False).astype(float)
+                    if spec.adjustments else np.zeros(len(frame))),
         node_weights=dict(hierarchy.node_weights),
         paths=[hierarchy.path(code)[:-1] for code in codes], nodes=nodes,
         siblings={parent: members for parent, members in hierarchy.children.items()},
@@ -243,6 +253,8 @@ def analyse(evaluation: Evaluation, draws: int = 1000, seed: int = 0,
             workers: int | None = None) -> Uncertainty:
     """Rank intervals and class stability over random weights, normalisations, aggregations.
 
+    Bonus and penalty points are added to every draw's scores as they are to the nominal one.
+
     Weights are the nominal node weights times U(1 − noise, 1 + noise), or Dirichlet draws
     centred on them when ``dirichlet`` (a concentration) is given; each draw also picks a
     normalisation and an aggregation uniformly.
@@ -278,7 +290,7 @@ def analyse(evaluation: Evaluation, draws: int = 1000, seed: int = 0,
                     continue
                 scores = _prepared_scores(prepared[norm_name, agg_name],
                                           effective_weights(inputs, weights[picks]),
-                                          agg_name == "geometric")
+                                          agg_name == "geometric") + inputs.adjustment
                 scores = np.nan_to_num(scores, nan=-np.inf)
                 for position, draw in enumerate(picks):
                     order = np.argsort(-scores[position])
@@ -388,7 +400,7 @@ def _sensitivity(inputs: Inputs, matrices: dict[str, np.ndarray], normalisations
                     continue
                 geometric = a_name == "geometric"
                 scores = _scores(matrices[n_name], effective_weights(inputs, weights[rows]),
-                                 geometric)
+                                 geometric) + inputs.adjustment
                 ranks = ranks_of(np.nan_to_num(scores.T, nan=-np.inf))
                 outputs[rows] = np.abs(ranks - inputs.nominal_rank[:, None]).mean(axis=0)
         return outputs
