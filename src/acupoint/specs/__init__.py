@@ -1,0 +1,1 @@
+"""Shipped specs (YAML) and the published JSON Schema of scorecard specs."""
