@@ -146,3 +146,41 @@ def test_cycle_is_named(tmp_path):
 def test_missing_framework_file(tmp_path):
     with pytest.raises(SpecError, match="file not found"):
         parse_spec("name: x\nentity: id\nframework: nothere.csv\n", base_dir=tmp_path)
+
+
+def test_override_patches_adds_and_removes_named_items(tmp_path):
+    (tmp_path / "base.yaml").write_text(
+        "name: base\nentity: id\ngroups: [district]\n"
+        "derive: {per_mu: tax / land}\n"
+        "gates:\n  - {name: veto, when: bad == 1, then: {max_class: C}, reason: 否决}\n"
+        "indicators:\n  - {code: per_mu, weight: 0.5}\n  - {code: energy, weight: 0.3}\n"
+        "  - {code: rd, weight: 0.2}\n"
+        "classes: {within: [district], levels: [{name: A, top: 0.2}, {name: C}]}\n",
+        encoding="utf-8")
+    (tmp_path / "district.yaml").write_text(
+        "extends: base.yaml\nname: district\n"
+        "indicators:\n  - {code: per_mu, weight: 0.6}\n  - {code: rd, remove: true}\n"
+        "  - {code: exports, weight: 0.1}\n"
+        "adjustments:\n  - {name: bonus, when: star == 1, points: 2, reason: 加分}\n",
+        encoding="utf-8")
+    spec = load_spec(tmp_path / "district.yaml")
+    assert spec.name == "district" and spec.derive == {"per_mu": "tax / land"}
+    assert [(i.code, i.weight) for i in spec.indicators] == [
+        ("per_mu", 0.6), ("energy", 0.3), ("exports", 0.1)]
+    assert spec.gates[0].reason == "否决" and spec.adjustments[0].points == 2
+    assert [level.name for level in spec.classes.levels] == ["A", "C"]
+
+
+def test_override_errors_are_named(tmp_path):
+    (tmp_path / "base.yaml").write_text("name: b\nentity: id\nindicators: [{code: a}]\n",
+                                        encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text(
+        "extends: base.yaml\nindicators: [{code: zz, remove: true}]\n", encoding="utf-8")
+    with pytest.raises(SpecError, match="cannot remove 'zz'"):
+        load_spec(tmp_path / "bad.yaml")
+    (tmp_path / "loop.yaml").write_text("extends: loop.yaml\nname: x\n", encoding="utf-8")
+    with pytest.raises(SpecError, match="loops"):
+        load_spec(tmp_path / "loop.yaml")
+    (tmp_path / "missing.yaml").write_text("extends: nowhere.yaml\n", encoding="utf-8")
+    with pytest.raises(SpecError, match="file not found"):
+        load_spec(tmp_path / "missing.yaml")
