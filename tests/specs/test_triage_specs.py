@@ -47,6 +47,8 @@ def panel(size: int = 800, seed: int = 2019) -> pd.DataFrame:
         frame["employees"] = rng.integers(10, 800, size)
         frame["electricity_kwh"] = frame.energy_tce * rng.uniform(2000, 8000, size)
         frame["gas_m3"] = frame.energy_tce * rng.uniform(50, 300, size)
+        frame["water_m3"] = frame.employees * rng.uniform(20, 60, size)
+        frame["land_use_tax"] = frame.land_mu * 666.7 * rng.uniform(3, 9, size) / 10000
         for flag, share in (("major_accident", 0.02), ("energy_target_missed", 0.03),
                             ("under_construction", 0.01), ("land_unused", 0.01),
                             ("dishonest", 0.02)):
@@ -138,6 +140,22 @@ def test_third_consecutive_d_year_pays_the_third_year_rate(shandong):
     expected = firm.electricity_kwh.to_numpy() * np.array([0.05, 0.10, 0.15])
     assert firm.electricity_surcharge.to_numpy() == pytest.approx(expected)
     assert firm.gas_surcharge.to_numpy() == pytest.approx(firm.gas_m3.to_numpy() * 1.0)
+
+
+def test_reliefs_for_a_and_b_and_totals_by_district_and_class(shandong):
+    evaluation, result = shandong
+    a_firm = result[result["class"] == "A"].iloc[0]
+    assert a_firm.land_tax_relief == pytest.approx(-0.5 * a_firm.land_use_tax)
+    assert (result[result["class"].isin(["C", "D", "T"])].land_tax_relief == 0).all()
+    totals = evaluation.totals().to_pandas()
+    assert totals.entities.sum() == len(result)
+    d_2023 = totals[(totals.year == 2023) & (totals["class"] == "D")]
+    expected = result[(result.year == 2023) & (result["class"] == "D")]
+    assert d_2023.electricity_surcharge.sum() == pytest.approx(
+        expected.electricity_surcharge.sum())
+    by_district = expected.groupby("district").water_surcharge.sum()
+    assert d_2023.set_index("district").water_surcharge.to_dict() == pytest.approx(
+        by_district.to_dict())
 
 
 def test_below_scale_firms_are_scored_on_land_tax_alone(shandong):

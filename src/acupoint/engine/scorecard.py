@@ -199,6 +199,17 @@ class Evaluation:
         extra = [eligible_column(pool.name) for pool in self.pools]
         return table.select(*self.output_columns(), *extra).order_by(self.keys[::-1])
 
+    def totals(self, by: list[str] | None = None) -> ir.Table:
+        """Entities and the sum of every consequence (surcharges, reliefs) per group and class:
+        what a price or tax measure raises or gives up, district by district."""
+        spec = self.spec
+        keys = [*([spec.period] if spec.period else []), *(by if by is not None else spec.groups),
+                *(["class"] if spec.classes else [])]
+        table = self.table
+        amounts = {item.name: table[item.name].sum() for item in spec.consequences
+                   if item.kind == "rate"}
+        return table.group_by(keys).aggregate(entities=table.count(), **amounts).order_by(keys)
+
     def result_arrow(self) -> pa.Table:
         """The materialised result with each reward pool split within each period."""
         arrow = self.result().to_pyarrow()
