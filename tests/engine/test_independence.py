@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-MODULES = ["expr", "spec", "scorecard", "weights", "explain", "uncertainty", "periods",
-           "rewards", "backends", "run"]
+MODULES = ["expr", "spec", "layering", "scorecard", "weights", "explain", "uncertainty",
+           "periods", "rewards", "compare", "backends", "run"]
 
 
 def test_engine_never_imports_django():

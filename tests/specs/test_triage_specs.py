@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import acupoint.specs
+from acupoint.engine.compare import compare
 from acupoint.engine.explain import explain
 from acupoint.engine.scorecard import evaluate
 from acupoint.engine.spec import load_spec
@@ -214,3 +215,25 @@ def test_district_override_changes_only_what_it_names(data):
     assert bonus == 3
     assert sum(line.contribution for line in why.indicators
                if line.contribution is not None) + bonus == pytest.approx(why.score)
+
+
+def test_what_if_lists_who_changes_class_and_what_it_costs(data):
+    source = table(**{c: data[c].tolist() for c in data.columns})
+    base = evaluate(source, load_spec(TRIAGE / "shandong_2019.yaml"))
+    draft = evaluate(source, load_spec(TRIAGE / "shandong_2019.yaml", overrides={
+        "classes": {"method": "quota", "within": ["district", "above_scale"], "levels": [
+            {"name": "A", "top": 0.30}, {"name": "B", "top": 0.75}, {"name": "C"},
+            {"name": "D", "bottom": 0.05}]}}))
+    comparison = compare(base, draft)
+    changes = comparison.changes.to_pandas()
+    assert len(changes) > 0
+    assert set(zip(changes.class_before, changes.class_after, strict=True)) == {("B", "A")}
+    before = base.result_arrow().to_pandas()
+    after = draft.result_arrow().to_pandas()
+    assert comparison.changed == int((after["class"] == "A").sum() - (before["class"] == "A").sum())
+    assert comparison.matrix["B"]["A"] == comparison.changed
+    relief = comparison.amounts["land_tax_relief"]
+    assert relief["after"] == pytest.approx(after.land_tax_relief.sum())
+    assert relief["change"] < 0  # more A firms, more relief given
+    electricity = comparison.amounts["electricity_surcharge"]
+    assert abs(electricity["change"]) <= 1e-9 * electricity["before"]  # D did not move
