@@ -152,3 +152,9 @@ def test_log_of_a_negative_value_is_null_and_reported():
 def test_missing_group_column():
     with pytest.raises(EngineError, match="groups: no column 'district'"):
         run(data(), BASE.replace("groups: [g]", "groups: [district]"))
+
+
+def test_yes_no_columns_read_as_one_and_zero():
+    text = BASE + "gates: [{when: bad == 1, then: {exclude: true}, reason: 否决}]\n"
+    result = frame(run(data(bad=[True, False, None, False]), text)).set_index("id")
+    assert math.isnan(result.score[1]) and not math.isnan(result.score[2])

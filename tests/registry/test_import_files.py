@@ -174,3 +174,38 @@ def test_dates_in_office_spellings(tmp_file):
     assert batch.status == "landed", batch.errors
     assert set(Enterprise.objects.filter(credit_code__in=codes).values_list(
         "founded", flat=True)) == {dt.date(2019, 3, 8)}
+
+
+def test_triage_inputs_import_with_units_and_yes_no_cells(tmp_file):
+    """The facts a per-mu evaluation reads: consumption in the units offices report them in,
+    and yes/no cells for vetoes and firms not to evaluate."""
+    code = new_code()
+    enterprise = tmp_file("firms.csv", csv_text(ENTERPRISE_HEADER, [
+        f"{code},评价企业有限公司,黄岛,3612,是,2015-06-01,40"]))
+    annual = tmp_file("triage.csv", csv_text(
+        "统一社会信用代码,年度,用电量（万千瓦时）,用气量（万立方米）,用水量（吨）,"
+        "城镇土地使用税（元）,发生重大安全环保事故,未完成节能目标,在建,土地未投入使用",
+        [f"{code},2023,120.5,3.2,5400,180000,是,否,否,"]))
+    assert do_import_file(None, enterprise).status == "landed"
+    batch = do_import_file(None, annual)
+    assert batch.status == "landed", batch.errors
+    row = AnnualData.objects.get(enterprise__credit_code=code, year=2023)
+    assert row.electricity_kwh == pytest.approx(1_205_000)
+    assert row.gas_m3 == pytest.approx(32_000)
+    assert row.water_m3 == pytest.approx(5400)
+    assert row.land_use_tax == pytest.approx(18)
+    assert (row.major_accident, row.energy_target_missed, row.under_construction) == (
+        True, False, False)
+    assert row.land_unused is None
+
+
+def test_a_yes_no_cell_that_is_neither_is_refused(tmp_file):
+    code = new_code()
+    do_import_file(None, tmp_file("firms.csv", csv_text(ENTERPRISE_HEADER, [
+        f"{code},评价企业有限公司,黄岛,3612,是,2015-06-01,40"])))
+    batch = do_import_file(None, tmp_file("bad.csv", csv_text(
+        "统一社会信用代码,年度,发生重大安全环保事故", [f"{code},2023,也许"])))
+    assert batch.status == "rejected"
+    assert [(error["row"], error["column"]) for error in batch.errors] == [
+        (2, "发生重大安全环保事故")]
+    assert not AnnualData.objects.filter(enterprise__credit_code=code).exists()

@@ -33,8 +33,15 @@ ANNUAL_HEADERS = {
     "tax": "税收(万元)", "value_added": "工业增加值(万元)", "energy_tce": "综合能耗(吨标准煤)",
     "emissions": "污染物排放当量", "rd_spend": "研发经费支出(万元)", "employees": "从业人员(人)",
     "fixed_asset_investment": "固定资产投资(万元)", "equipment_investment": "设备投资(万元)",
-    "exports": "出口交货值(万元)",
+    "exports": "出口交货值(万元)", "electricity_kwh": "用电量(千瓦时)", "gas_m3": "用气量(立方米)",
+    "water_m3": "用水量(立方米)", "land_use_tax": "城镇土地使用税(万元)",
+    "major_accident": "发生重大安全环保事故", "energy_target_missed": "未完成节能目标",
+    "under_construction": "在建", "land_unused": "土地未投入使用",
 }
+# Yes/no facts of a year, with how often they are true (an under-construction firm is also one
+# founded that year).
+_FLAGS = {"major_accident": 0.005, "energy_target_missed": 0.02, "under_construction": 0.003,
+          "land_unused": 0.003}
 
 _NAME_HEADS = list("海瑞华恒信德泰丰盛鑫宏达源博诚远金润康隆佳益兴明安荣昌凯宇嘉鼎汇")
 _NAME_TAILS = list("通利科新力创腾星辉达宝昊峰航晟锐景成泽祥和铭智尚")
@@ -173,7 +180,8 @@ def generate(enterprises: int = 20_000, years: tuple[int, int] = (2019, 2024),
         "lon": np.round(lon, 6), "lat": np.round(lat, 6),
     })
     annual = _annual(rng, years, founded_year, revenue_base, growth_trend, staff, tax_rate,
-                     va_rate, energy_intensity, emission_factor, rd_ratio, export_share, codes)
+                     va_rate, energy_intensity, emission_factor, rd_ratio, export_share, codes,
+                     land)
     return DemoCity(geo, _blemish_enterprises(rng, enterprise_table), annual)
 
 
@@ -210,10 +218,13 @@ def _trade_word(code: str) -> str:
 
 
 def _annual(rng, years, founded_year, revenue_base, growth_trend, staff, tax_rate, va_rate,
-            energy_intensity, emission_factor, rd_ratio, export_share, codes) -> pa.Table:
+            energy_intensity, emission_factor, rd_ratio, export_share, codes, land) -> pa.Table:
     first, last = years
     frames = []
     level = np.ones(len(codes))
+    kwh_per_tce = rng.uniform(2000, 8000, len(codes))
+    gas_per_tce = rng.uniform(20, 300, len(codes))
+    land_tax_rate = rng.choice([3.0, 4.0, 6.0, 9.0], len(codes))  # 元/㎡·年 by land grade
     for year in range(last, first - 1, -1):
         alive = founded_year <= year
         shock = -0.07 if year == 2020 else 0.0
@@ -231,13 +242,20 @@ def _annual(rng, years, founded_year, revenue_base, growth_trend, staff, tax_rat
             "fixed_asset_investment": investment[alive],
             "equipment_investment": investment[alive] * rng.beta(4, 5, alive.sum()),
             "exports": revenue[alive] * export_share[alive],
+            "electricity_kwh": revenue[alive] * energy_intensity[alive] * kwh_per_tce[alive],
+            "gas_m3": revenue[alive] * energy_intensity[alive] * gas_per_tce[alive],
+            "water_m3": staff[alive] * rng.uniform(20, 80, alive.sum()),
+            "land_use_tax": land[alive] * 666.67 * land_tax_rate[alive] / 1e4,
         }
+        for flag, rate in _FLAGS.items():
+            frame[flag] = rng.random(alive.sum()) < rate
+        frame["under_construction"] |= founded_year[alive] == year
         frames.append(frame)
         level = level / np.exp(growth_trend + shock + rng.normal(0, 0.1, len(codes)))
     columns = {key: np.concatenate([frame[key] for frame in reversed(frames)])
                for key in frames[0]}
     for key in ANNUAL_HEADERS:
-        if key not in ("credit_code", "year", "employees"):
+        if key not in ("credit_code", "year", "employees", *_FLAGS):
             columns[key] = np.round(columns[key], 2)
     columns["employees"] = columns["employees"].astype(np.int64)
     return _blemish_annual(rng, columns)
@@ -250,6 +268,9 @@ def _blemish_annual(rng: np.random.Generator, columns: dict) -> pa.Table:
     for key, values in columns.items():
         if key in ("credit_code", "year"):
             arrays[key] = pa.array(values)
+            continue
+        if key in _FLAGS:
+            arrays[key] = pa.array(np.where(values, "是", "否"))
             continue
         values = values.astype(float)
         missing_rate = 0.03 if key in ("energy_tce", "emissions", "rd_spend") else 0.005

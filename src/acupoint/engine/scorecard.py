@@ -350,7 +350,7 @@ class _Builder:
         spec = self.spec
         self.require_columns([spec.entity, *self.period], "entity")
         self.require_columns(spec.groups, "groups")
-        self.nan_to_null()
+        self.clean_inputs()
         formulas = [(name, formula, ("derive", name)) for name, formula in spec.derive.items()]
         formulas += [(item.code, item.formula, ("indicators", index, "formula"))
                      for index, item in enumerate(spec.indicators) if item.formula]
@@ -385,13 +385,22 @@ class _Builder:
         if batch:
             self.table = self.table.mutate(**batch)
 
-    def nan_to_null(self) -> None:
-        """NaN means missing: Spark keeps NaN as a number (larger than any other), so every
-        floating column gets NULL in its place before anything is computed."""
-        floats = {name: ibis.ifelse(self.table[name].isnan(), ibis.null(), self.table[name])
-                  for name, dtype in self.table.schema().items() if dtype.is_floating()}
-        if floats:
-            self.table = self.table.mutate(**floats)
+    def clean_inputs(self) -> None:
+        """Make every backend read the data alike before anything is computed.
+
+        NaN means missing: Spark keeps NaN as a number (larger than any other), so floating
+        columns get NULL in its place. Yes/no columns become 1/0, as specs write them
+        (``major_accident == 1``) whether the data came from a database or a spreadsheet.
+        """
+        cleaned = {}
+        for name, dtype in self.table.schema().items():
+            value = self.table[name]
+            if dtype.is_floating():
+                cleaned[name] = ibis.ifelse(value.isnan(), ibis.null(), value)
+            elif dtype.is_boolean():
+                cleaned[name] = value.cast("int8")
+        if cleaned:
+            self.table = self.table.mutate(**cleaned)
 
     def gates(self) -> None:
         flags = {}

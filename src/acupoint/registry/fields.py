@@ -50,6 +50,10 @@ TCE = Unit(
 )
 EMISSION = Unit("当量", "当量", {"当量": 1.0, "污染当量": 1.0, "equivalent": 1.0})
 PERSONS = Unit("人", "人", {"人": 1.0, "persons": 1.0, "万人": 1e4})
+KWH = Unit("千瓦时", "kWh", {"千瓦时": 1.0, "kwh": 1.0, "万千瓦时": 1e4, "万kwh": 1e4,
+                             "兆瓦时": 1e3, "mwh": 1e3})
+CUBIC_METRES = Unit("立方米", "m³", {"立方米": 1.0, "m3": 1.0, "m³": 1.0, "万立方米": 1e4,
+                                   "万m3": 1e4, "吨": 1.0})
 DEGREES = Unit("度", "°", {"度": 1.0, "°": 1.0, "deg": 1.0})
 
 
@@ -227,6 +231,34 @@ ANNUAL_COLUMNS: tuple[Column, ...] = (
         implausible_above=5e7,
     ),
 )
+
+# What the yearly per-mu evaluation (亩均效益评价) reads besides the figures above: consumption
+# that differentiated prices apply to, the land-use tax that reliefs reduce, and the facts
+# that veto a class or keep a firm out of the evaluation.
+TRIAGE_COLUMNS: tuple[Column, ...] = (
+    Column("electricity_kwh", _("Electricity use"),
+           ("用电量", "年用电量", "电力消费量", "electricity", "electricity_kwh"), unit=KWH,
+           minimum=0.0),
+    Column("gas_m3", _("Natural gas use"),
+           ("用气量", "天然气用量", "天然气消费量", "gas", "gas_m3"), unit=CUBIC_METRES,
+           minimum=0.0),
+    Column("water_m3", _("Water use"), ("用水量", "年用水量", "water", "water_m3"),
+           unit=CUBIC_METRES, minimum=0.0),
+    Column("land_use_tax", _("Urban land-use tax"),
+           ("城镇土地使用税", "土地使用税", "land use tax", "land_use_tax"), unit=WAN_YUAN,
+           minimum=0.0),
+    Column("major_accident", _("Major safety or environmental accident"),
+           ("重大安全环保事故", "发生重大安全环保事故", "重大事故", "major accident",
+            "major_accident"), kind="bool"),
+    Column("energy_target_missed", _("Energy-saving target missed"),
+           ("未完成节能目标", "节能目标未完成", "energy target missed", "energy_target_missed"),
+           kind="bool"),
+    Column("under_construction", _("Under construction"),
+           ("在建", "在建项目", "under construction", "under_construction"), kind="bool"),
+    Column("land_unused", _("Land not yet in use"),
+           ("土地未投入使用", "用地未投产", "land unused", "land_unused"), kind="bool"),
+)
+ANNUAL_COLUMNS = (*ANNUAL_COLUMNS, *TRIAGE_COLUMNS)
 
 ANNUAL_MEASURES = tuple(column.code for column in ANNUAL_COLUMNS)
 ALL_COLUMNS = (*ENTERPRISE_COLUMNS, YEAR_COLUMN, *ANNUAL_COLUMNS)

@@ -183,7 +183,8 @@ class Enterprise(models.Model):
 
 def _measure_field(code: str) -> models.Field:
     column = BY_CODE[code]
-    field_class = models.IntegerField if column.kind == "integer" else models.FloatField
+    field_class = {"integer": models.IntegerField, "bool": models.BooleanField}.get(
+        column.kind, models.FloatField)
     return field_class(column.label, null=True, blank=True)
 
 
@@ -203,6 +204,14 @@ class AnnualData(models.Model):
     fixed_asset_investment = _measure_field("fixed_asset_investment")
     equipment_investment = _measure_field("equipment_investment")
     exports = _measure_field("exports")
+    electricity_kwh = _measure_field("electricity_kwh")
+    gas_m3 = _measure_field("gas_m3")
+    water_m3 = _measure_field("water_m3")
+    land_use_tax = _measure_field("land_use_tax")
+    major_accident = _measure_field("major_accident")
+    energy_target_missed = _measure_field("energy_target_missed")
+    under_construction = _measure_field("under_construction")
+    land_unused = _measure_field("land_unused")
     import_batch = models.ForeignKey(ImportBatch, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     source = models.CharField(_("source"), max_length=100, blank=True)

@@ -53,7 +53,8 @@ def enterprise_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
     annual = list(selectors.annual_data(request.user, enterprise).values())
     measures = {column.code: f"{column.label} ({column.unit.label})"
                 for column in ANNUAL_COLUMNS if column.code in CHART_MEASURES}
-    columns = [(column.code, column.label, column.unit.label) for column in ANNUAL_COLUMNS]
+    columns = [(column.code, column.label, column.unit.label if column.unit else "")
+               for column in ANNUAL_COLUMNS]
     return render(request, "registry/enterprise_detail.html", {
         "enterprise": enterprise,
         "annual_rows": [[row["year"], *(row[code] for code, _, _ in columns)] for row in annual],

@@ -253,7 +253,7 @@ def _validate_rows(rows: Iterator[list[object]], header: HeaderMap, lookups: Loo
         for column, parse in annual_columns:
             try:
                 value = parse(row[column.index])
-                if value is not None:
+                if value is not None and column.column.unit is not None:
                     value = _check_range(column.column, value, column.factor)
             except CellError as error:
                 _fail(result, row_number, column.header, error)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
 
 @register.filter
 def thousands(value) -> str:
+    """A figure with thousands separators; yes/no facts as 是/否."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
     number = float(value)
     return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
 
