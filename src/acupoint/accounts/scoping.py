@@ -44,6 +44,7 @@ def _registered() -> None:
         ImportBatch,
         Park,
     )
+    from acupoint.triage.models import EvaluationResult, EvaluationRun
 
     register(District, ScopePath(public=True))
     register(Park, ScopePath(public=True))
@@ -52,6 +53,10 @@ def _registered() -> None:
     register(AnnualData, ScopePath(enterprise="enterprise", district="enterprise__district",
                                    cluster="enterprise__cluster"))
     register(ImportBatch, ScopePath(owner="user"))
+    register(EvaluationRun, ScopePath(district="district"))
+    register(EvaluationResult, ScopePath(enterprise="enterprise",
+                                         district="enterprise__district",
+                                         cluster="enterprise__cluster"))
     register(AuditEntry, ScopePath())
 
 

@@ -381,12 +381,29 @@ def parse_spec(text: str, source: str = "<spec>", base_dir: Path | None = None,
     data = _resolve_extends(data, source, base_dir)
     if overrides:
         data = {**data, **overrides}
+    return spec_from_data(data, source, base_dir, lines)
+
+
+def resolved_data(path: str | Path) -> dict[str, Any]:
+    """A spec file's mapping with its ``extends:`` chain applied: what a run stores so that it
+    can be recomputed from itself, whatever later happens to the files."""
+    path = Path(path)
+    data, _ = _read_yaml(_read_text(path), str(path))
+    resolved = _resolve_extends(data, str(path), path.parent)
+    resolved.pop("extends", None)
+    return resolved
+
+
+def spec_from_data(data: Mapping[str, Any], source: str = "<spec>",
+                   base_dir: Path | None = None,
+                   lines: Mapping[tuple, int] | None = None) -> Spec:
+    """Validate a spec mapping (read from YAML, or stored with an evaluation run)."""
     try:
-        spec = Spec.model_validate(data)
+        spec = Spec.model_validate(dict(data))
     except ValidationError as error:
-        raise SpecError(_problems(error, source, lines)) from None
+        raise SpecError(_problems(error, source, lines or {})) from None
     spec._source = source
-    spec._lines = lines
+    spec._lines = dict(lines or {})
     if spec.framework:
         framework_path = Path(spec.framework)
         if not framework_path.is_absolute() and base_dir is not None:

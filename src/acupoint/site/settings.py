@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "acupoint.site",
     "acupoint.accounts",
     "acupoint.registry",
+    "acupoint.triage",
     "acupoint.dashboard",
 ]
 

@@ -1,0 +1,55 @@
+"""The table a triage spec reads, assembled from the registry: one row per firm and year.
+
+Earlier years come along so that streaks (the third consecutive year in D) can be counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+from acupoint.registry.fields import ANNUAL_COLUMNS
+from acupoint.registry.models import AnnualData
+
+HISTORY_YEARS = 2  # before the evaluated year: enough for a 3-year D streak
+
+
+def build(year: int, district_id: int | None = None) -> pa.Table:
+    rows = AnnualData.objects.filter(year__gte=year - HISTORY_YEARS, year__lte=year)
+    if district_id is not None:
+        rows = rows.filter(enterprise__district_id=district_id)
+    measures = [column.code for column in ANNUAL_COLUMNS]
+    fields = ["enterprise__credit_code", "year", "enterprise__district__code",
+              "enterprise__industry_code", "enterprise__above_scale", "enterprise__founded",
+              "enterprise__land_mu", *measures]
+    values = list(rows.order_by("enterprise__credit_code", "year").values_list(*fields))
+    columns = list(zip(*values, strict=True)) if values else [[] for _ in fields]
+    kinds = {column.code: column.kind for column in ANNUAL_COLUMNS}
+    table = {
+        "credit_code": pa.array(columns[0], pa.string()),
+        "year": pa.array(columns[1], pa.int32()),
+        "district": pa.array(columns[2], pa.string()),
+        "industry_code": pa.array(columns[3], pa.string()),
+        "above_scale": pa.array([None if v is None else int(v) for v in columns[4]], pa.int8()),
+        "founded": pa.array([None if v is None else v.year for v in columns[5]], pa.int32()),
+        "above_scale_since": pa.nulls(len(values), pa.int32()),
+        "land_mu": pa.array(columns[6], pa.float64()),
+    }
+    for index, code in enumerate(measures, start=7):
+        kind = kinds[code]
+        if kind == "bool":
+            table[code] = pa.array([None if v is None else int(v) for v in columns[index]],
+                                   pa.int8())
+        else:
+            table[code] = pa.array(columns[index], pa.float64())
+    return pa.table(table)
+
+
+def fingerprint(table: pa.Table) -> str:
+    """SHA-256 of the inputs in Arrow's stream format: same data, same fingerprint."""
+    sink = pa.BufferOutputStream()
+    with ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()

@@ -1,0 +1,110 @@
+"""Evaluation runs on the demo city: the rules of the shipped Shandong spec hold in the stored
+results, a published run is frozen, and recomputing it gives the same result."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from acupoint.accounts import scoping
+from acupoint.accounts.models import AuditEntry
+from acupoint.registry.models import AnnualData
+from acupoint.triage.actions import (
+    do_publish_run,
+    do_start_run,
+    execute_run,
+    recompute,
+    shipped_specs,
+)
+from acupoint.triage.models import EvaluationResult, EvaluationRun
+from tests.conftest import CITY_YEARS
+
+pytestmark = pytest.mark.django_db
+YEAR = CITY_YEARS[1]
+
+
+@pytest.fixture
+def run(users):
+    run = do_start_run(users["analyst"], spec_name="shandong_2019.yaml", year=YEAR)
+    execute_run(run)
+    run.refresh_from_db()
+    return run
+
+
+def test_a_run_is_a_draft_with_one_result_per_firm(run):
+    assert run.status == EvaluationRun.Status.DRAFT, run.error
+    assert run.progress == 100 and len(run.inputs_sha256) == 64
+    firms = AnnualData.objects.filter(year=YEAR).count()
+    assert run.results.count() == firms
+    assert run.meta["counts"]["entities"] >= firms
+    assert AuditEntry.objects.filter(action="triage.start").exists()
+
+
+def test_quotas_hold_in_every_evaluation_unit(run):
+    units: dict[tuple, list[str]] = {}
+    for district, above, grade in run.results.exclude(grade="T").exclude(score=None).values_list(
+            "enterprise__district_id", "enterprise__above_scale", "grade"):
+        units.setdefault((district, above), []).append(grade)
+    assert len(units) > 5
+    for grades in units.values():
+        assert grades.count("A") <= math.floor(0.2 * len(grades) + 1e-9)
+        assert grades.count("D") >= math.ceil(0.05 * len(grades) - 1e-9)
+
+
+def test_vetoed_firms_are_never_a_or_b_and_t_firms_are_the_flagged_ones(run):
+    year_rows = AnnualData.objects.filter(year=YEAR)
+    vetoed = {firm for flag in ("major_accident", "energy_target_missed")
+              for firm in year_rows.filter(**{flag: True}).values_list("enterprise_id",
+                                                                     flat=True)}
+    grades = dict(run.results.values_list("enterprise_id", "grade"))
+    assert vetoed and all(grades[firm] not in ("A", "B") for firm in vetoed)
+    flagged = {firm for flag in ("under_construction", "land_unused")
+               for firm in year_rows.filter(**{flag: True}).values_list("enterprise_id",
+                                                                      flat=True)}
+    assert flagged == {firm for firm, grade in grades.items() if grade == "T"}
+
+
+def test_protected_new_firms_are_never_d(run):
+    new = [result for result in run.results.select_related("enterprise")
+           if result.enterprise.founded and YEAR - result.enterprise.founded.year < 2
+           and result.grade != "T"]
+    assert all(result.grade != "D" for result in new)
+
+
+def test_publishing_freezes_and_recomputing_gives_the_same_result(run, users):
+    published = do_publish_run(users["analyst"], run)
+    assert published.status == EvaluationRun.Status.PUBLISHED and published.published_at
+    with pytest.raises(ValidationError):
+        do_publish_run(users["analyst"], published)
+    again = recompute(published)
+    assert again.same_inputs and again.differing == []
+
+
+def test_recompute_notices_changed_inputs(run):
+    row = AnnualData.objects.filter(year=YEAR, tax__gt=0).first()
+    row.tax *= 100
+    row.save()
+    again = recompute(run)
+    assert not again.same_inputs and row.enterprise.credit_code in again.differing
+
+
+def test_only_the_bureau_starts_and_publishes(users, run):
+    with pytest.raises(PermissionDenied):
+        do_start_run(users["huangdao"], spec_name="shandong_2019.yaml", year=YEAR)
+    with pytest.raises(PermissionDenied):
+        do_publish_run(users["huangdao"], run)
+    with pytest.raises(ValidationError):
+        do_start_run(users["analyst"], spec_name="nowhere.yaml", year=YEAR)
+    assert "overrides/huangdao_example.yaml" in shipped_specs()
+
+
+def test_results_are_scoped(users, run):
+    officer = users["huangdao"]
+    visible = scoping.visible(officer, EvaluationResult).filter(run=run)
+    assert visible.exists()
+    assert set(visible.values_list("enterprise__district_id", flat=True)) == {officer.district_id}
+    firm = users["enterprise"]
+    assert list(scoping.visible(firm, EvaluationResult).filter(run=run).values_list(
+        "enterprise_id", flat=True)) == [firm.enterprise_id]
