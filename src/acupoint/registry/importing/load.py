@@ -1,6 +1,12 @@
 """Writing a validated file in bulk: stage the rows in a temporary table (COPY on PostgreSQL),
 then one INSERT for the new rows and one UPDATE for the rows whose values differ.
 
+The annual INSERT skips existing (enterprise, year) keys through the unique constraint
+(``ON CONFLICT DO NOTHING``) rather than a ``NOT EXISTS`` test: planned against an empty table,
+that test became a scan of the growing table for every staged row, quadratic in the size of a
+first import. (Enterprise rows keep ``NOT EXISTS``: an annual file stages bare credit codes,
+which must not reach the table's NOT NULL checks.)
+
 Blank cells never erase a stored value, so re-importing a file, or a file with fewer columns,
 changes nothing it does not mention. Runs inside the caller's transaction.
 """
@@ -158,8 +164,7 @@ def _write_annual(validated: ValidatedFile, batch_id: int, source: str, now,
         f"INSERT INTO {table} (enterprise_id, year, {measure_list}, import_batch_id, source, "
         f"updated_at) SELECT e.id, s.year, {', '.join(f's.{name}' for name in present)}, "
         f"%s, %s, %s FROM {stage} s JOIN {enterprises} e ON e.credit_code = s.credit_code "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} a WHERE a.enterprise_id = e.id "
-        f"AND a.year = s.year)",
+        f"WHERE true ON CONFLICT (enterprise_id, year) DO NOTHING",
         [batch_id, source, now],
     )
     assignments, differs = _changed_cells("s", table, present)
