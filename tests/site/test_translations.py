@@ -1,6 +1,7 @@
 """The Chinese catalogue is complete and its compiled form is current."""
 
 import gettext
+import re
 from pathlib import Path
 
 import polib
@@ -29,3 +30,14 @@ def test_chinese_is_the_default_language():
         assert str(Role.DISTRICT_OFFICER.label) == "区市工作人员"
     with translation.override("en"):
         assert str(Role.DISTRICT_OFFICER.label) == "District officer"
+
+
+def test_translations_keep_every_placeholder():
+    """A translation matched by makemessages' fuzzy guess can carry another message's
+    placeholders; formatting it then fails at run time."""
+    placeholders = re.compile(r"%\(\w+\)[sd]")
+    po = polib.pofile(str(CATALOGUE / "django.po"))
+    wrong = [entry.msgid for entry in po if entry.msgstr
+             and sorted(placeholders.findall(entry.msgid))
+             != sorted(placeholders.findall(entry.msgstr))]
+    assert wrong == []

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from acupoint.accounts import scoping
 from acupoint.accounts.models import AuditEntry
-from acupoint.registry.models import AnnualData
+from acupoint.registry.models import AnnualData, District
 from acupoint.triage.actions import (
     do_publish_run,
     do_start_run,
@@ -102,6 +102,13 @@ def test_only_the_bureau_starts_and_publishes(users, run):
 
 def test_results_are_scoped(users, run):
     officer = users["huangdao"]
+    other = do_start_run(users["analyst"], spec_name="shandong_2019.yaml", year=YEAR,
+                         district=District.objects.exclude(pk=officer.district_id).first())
+    own = do_start_run(users["analyst"], spec_name="shandong_2019.yaml", year=YEAR,
+                       district=officer.district)
+    runs = set(scoping.visible(officer, EvaluationRun))
+    assert run in runs and own in runs and other not in runs  # city-wide runs too
+    assert not scoping.visible(users["enterprise"], EvaluationRun).exists()
     visible = scoping.visible(officer, EvaluationResult).filter(run=run)
     assert visible.exists()
     assert set(visible.values_list("enterprise__district_id", flat=True)) == {officer.district_id}

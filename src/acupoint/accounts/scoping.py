@@ -17,9 +17,13 @@ class ScopePath:
 
     def __init__(self, *, enterprise: str | None = None, district: str | None = None,
                  cluster: str | None = None, owner: str | None = None,
-                 public: bool = False) -> None:
+                 public: bool = False, citywide: bool = False) -> None:
         self.enterprise = enterprise
         self.district = district
+        # Rows without a district cover the whole city (a city-wide evaluation run): a district
+        # officer sees them too, and reaches only their own district's part through the rows
+        # scoped below them.
+        self.citywide = citywide
         self.cluster = cluster
         self.owner = owner  # outside the bureau, a user sees the rows they made
         self.public = public
@@ -53,7 +57,7 @@ def _registered() -> None:
     register(AnnualData, ScopePath(enterprise="enterprise", district="enterprise__district",
                                    cluster="enterprise__cluster"))
     register(ImportBatch, ScopePath(owner="user"))
-    register(EvaluationRun, ScopePath(district="district"))
+    register(EvaluationRun, ScopePath(district="district", citywide=True))
     register(EvaluationResult, ScopePath(enterprise="enterprise",
                                          district="enterprise__district",
                                          cluster="enterprise__cluster"))
@@ -78,7 +82,8 @@ def _filter_for(user, path: ScopePath) -> Q | None:
     if role is not None and path.owner:
         return Q(**{path.owner: user.pk})
     if role == Role.DISTRICT_OFFICER and path.district:
-        return Q(**{path.district: user.district_id})
+        own = Q(**{path.district: user.district_id})
+        return own | Q(**{f"{path.district}__isnull": True}) if path.citywide else own
     if role == Role.CLUSTER_MANAGER and path.cluster:
         return Q(**{path.cluster: user.cluster_id})
     if role == Role.ENTERPRISE_USER and path.enterprise:
