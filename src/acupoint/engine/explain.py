@@ -7,7 +7,7 @@ arithmetic aggregation they and the triggered bonus/penalty items add up to the 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from acupoint.engine.scorecard import (
@@ -70,8 +70,6 @@ class Explanation:
     robustness: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        from dataclasses import asdict
-
         data = asdict(self)
         data["class"] = data.pop("class_")
         return data

@@ -706,27 +706,22 @@ class _Builder:
 
         Positions within groups were numbered by :meth:`rank`."""
         position, size = self.table[POSITION], self.table[GROUP_SIZE]
-        rules, default = [], None
-        for level in levels:
-            if level.top is not None:
-                rules.append((position < _cut(size, level.top, level.rounding or "floor"),
-                               level.name))
-        for index, level in enumerate(levels):
-            if level.bottom is not None:
-                rules.append((self._bottom(index, level, levels), level.name))
-            elif level.top is None and default is None:
-                default = level.name
-        label = _first_level(rules, default or levels[-1].name)
+        plan = QuotaPlan.of(levels)
+        rules = [(position < quota_count(size, level.top, rounding), level.name)
+                 for level, rounding in plan.tops]
+        rules += [(self._bottom(index, level, rounding, levels), level.name)
+                  for index, level, rounding in plan.bottoms]
+        label = _first_level(rules, plan.default)
         return ibis.ifelse(self.table.score.notnull(), label, ibis.null())
 
-    def _bottom(self, index: int, level: Level, levels: list[Level]) -> Any:
+    def _bottom(self, index: int, level: Level, rounding: str, levels: list[Level]) -> Any:
         """Whether an entity falls in a bottom share (e.g. D ≥ 5%).
 
         Entities a triggered ``min_class`` gate keeps above this level (new firms never D) do
         not count: the share is filled from the worst of the others, so the floor still holds.
         """
         size = self.table[GROUP_SIZE]
-        count = _cut(size, level.bottom, level.rounding or "ceil")
+        count = quota_count(size, level.bottom, rounding)
         order = {item.name: position for position, item in enumerate(levels)}
         floors = [self.table[f"_gate_{gate_index}"]
                   for gate_index, gate in enumerate(self.spec.gates)
@@ -830,13 +825,36 @@ def _duplicate_keys(con: Any, path: Path, keys: list[str]) -> list[dict[str, Any
     return con.sql(query, params=[str(path)]).to_arrow_table().to_pylist()
 
 
-def _cut(size: Any, share: float, rounding: str) -> Any:
-    raw = size * share
-    if rounding == "floor":
-        return (raw + 1e-9).floor()
-    if rounding == "ceil":
-        return (raw - 1e-9).ceil()
-    return raw.round()
+@dataclass(frozen=True)
+class QuotaPlan:
+    """How a quota reads its levels: the top shares in order (caps, rounded down unless the
+    level says otherwise), the bottom shares (floors, rounded up) and the level for the rest.
+    The pipeline and the Monte Carlo both classify from this one reading."""
+
+    tops: list[tuple[Level, str]]
+    bottoms: list[tuple[int, Level, str]]
+    default: str
+
+    @classmethod
+    def of(cls, levels: list[Level]) -> QuotaPlan:
+        rest = [level.name for level in levels if level.top is None and level.bottom is None]
+        return cls(
+            tops=[(level, level.rounding or "floor") for level in levels
+                  if level.top is not None],
+            bottoms=[(index, level, level.rounding or "ceil")
+                     for index, level in enumerate(levels) if level.bottom is not None],
+            default=rest[0] if rest else levels[-1].name)
+
+
+def quota_count(size: Any, share: float, rounding: str) -> Any:
+    """How many of ``size`` entities a share covers; ±1e-9 keeps 0.2 × 10 at 2, not 1.99….
+
+    ``size`` is an Ibis column in the pipeline and a NumPy array in the Monte Carlo.
+    """
+    raw = size * share + {"floor": 1e-9, "ceil": -1e-9}.get(rounding, 0.0)
+    if isinstance(raw, ir.Value):
+        return getattr(raw, rounding if rounding != "nearest" else "round")()
+    return {"floor": np.floor, "ceil": np.ceil}.get(rounding, np.round)(raw)
 
 
 def _first_level(rules: list[tuple[Any, Any]], default: Any) -> Any:

@@ -23,7 +23,9 @@ from acupoint.engine.scorecard import (
     EVALUATED,
     EngineError,
     Evaluation,
+    QuotaPlan,
     column,
+    quota_count,
 )
 
 NORMALISATIONS = ("nominal", "minmax", "zscore", "rank")
@@ -223,27 +225,15 @@ def quota_rules(evaluation: Evaluation) -> tuple[list[tuple[int, Any]], int]:
     classes = evaluation.spec.classes
     assert classes is not None
     code = {level.name: index for index, level in enumerate(classes.levels)}
-    rules: list[tuple[int, Any]] = []
-    default = None
-
-    def cut(share: float, rounding: str) -> Callable[[np.ndarray], np.ndarray]:
-        if rounding == "floor":
-            return lambda size: np.floor(size * share + 1e-9)
-        if rounding == "ceil":
-            return lambda size: np.ceil(size * share - 1e-9)
-        return lambda size: np.round(size * share)
-
-    for level in classes.levels:
-        if level.top is not None:
-            limit = cut(level.top, level.rounding or "floor")
-            rules.append((code[level.name], lambda p, s, limit=limit: p < limit(s)))
-    for level in classes.levels:
-        if level.bottom is not None:
-            limit = cut(level.bottom, level.rounding or "ceil")
-            rules.append((code[level.name], lambda p, s, limit=limit: p >= s - limit(s)))
-        elif level.top is None and default is None:
-            default = level.name
-    return rules, code[default or classes.levels[-1].name]
+    plan = QuotaPlan.of(classes.levels)
+    rules: list[tuple[int, Any]] = [
+        (code[level.name], lambda p, s, share=level.top, r=rounding: p < quota_count(s, share, r))
+        for level, rounding in plan.tops]
+    rules += [
+        (code[level.name],
+         lambda p, s, share=level.bottom, r=rounding: p >= s - quota_count(s, share, r))
+        for _, level, rounding in plan.bottoms]
+    return rules, code[plan.default]
 
 
 def analyse(evaluation: Evaluation, draws: int = 1000, seed: int = 0,
