@@ -113,5 +113,7 @@ def test_results_are_scoped(users, run):
     assert visible.exists()
     assert set(visible.values_list("enterprise__district_id", flat=True)) == {officer.district_id}
     firm = users["enterprise"]
+    assert not scoping.visible(firm, EvaluationResult).filter(run=run).exists()  # a draft
+    do_publish_run(users["analyst"], run)
     assert list(scoping.visible(firm, EvaluationResult).filter(run=run).values_list(
         "enterprise_id", flat=True)) == [firm.enterprise_id]

@@ -17,7 +17,8 @@ class ScopePath:
 
     def __init__(self, *, enterprise: str | None = None, district: str | None = None,
                  cluster: str | None = None, owner: str | None = None,
-                 public: bool = False, citywide: bool = False) -> None:
+                 public: bool = False, citywide: bool = False,
+                 released: dict | None = None) -> None:
         self.enterprise = enterprise
         self.district = district
         # Rows without a district cover the whole city (a city-wide evaluation run): a district
@@ -27,6 +28,9 @@ class ScopePath:
         self.cluster = cluster
         self.owner = owner  # outside the bureau, a user sees the rows they made
         self.public = public
+        # What must also hold before an enterprise user sees its own row (a result only once
+        # its run is published).
+        self.released = released or {}
 
 
 _PATHS: dict[type[Model], ScopePath] = {}
@@ -48,7 +52,7 @@ def _registered() -> None:
         ImportBatch,
         Park,
     )
-    from acupoint.triage.models import EvaluationResult, EvaluationRun
+    from acupoint.triage.models import Appeal, EvaluationResult, EvaluationRun
 
     register(District, ScopePath(public=True))
     register(Park, ScopePath(public=True))
@@ -60,7 +64,9 @@ def _registered() -> None:
     register(EvaluationRun, ScopePath(district="district", citywide=True))
     register(EvaluationResult, ScopePath(enterprise="enterprise",
                                          district="enterprise__district",
-                                         cluster="enterprise__cluster"))
+                                         cluster="enterprise__cluster",
+                                         released={"run__status": "published"}))
+    register(Appeal, ScopePath(enterprise="enterprise", district="enterprise__district"))
     register(AuditEntry, ScopePath())
 
 
@@ -87,7 +93,7 @@ def _filter_for(user, path: ScopePath) -> Q | None:
     if role == Role.CLUSTER_MANAGER and path.cluster:
         return Q(**{path.cluster: user.cluster_id})
     if role == Role.ENTERPRISE_USER and path.enterprise:
-        return Q(**{path.enterprise: user.enterprise_id})
+        return Q(**{path.enterprise: user.enterprise_id}, **path.released)
     return Q(pk__in=[])
 
 

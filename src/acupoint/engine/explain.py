@@ -86,7 +86,13 @@ def explain(evaluation: Evaluation, entity: Any, period: Any = None) -> Explanat
     found = rows.limit(1).to_pyarrow().to_pylist()
     if not found:
         raise EngineError(f"no entity '{entity}'" + (f" in period {period}" if period else ""))
-    row = found[0]
+    return explain_row(evaluation, found[0])
+
+
+def explain_row(evaluation: Evaluation, row: dict[str, Any]) -> Explanation:
+    """The explanation of one row of ``evaluation.table`` already fetched: a caller explaining
+    every entity (a stored run) reads the table once instead of once per entity."""
+    spec = evaluation.spec
     hierarchy = evaluation.hierarchy
     present = _present_weights(evaluation, row)
     indicators = []
@@ -102,7 +108,7 @@ def explain(evaluation: Evaluation, entity: Any, period: Any = None) -> Explanat
     gates = [GateLine(gate.when, gate.reason, _action(gate.then), bool(row.get(f"_gate_{i}")))
              for i, gate in enumerate(spec.gates)]
     return Explanation(
-        entity=entity, period=row.get(spec.period) if spec.period else None,
+        entity=row[spec.entity], period=row.get(spec.period) if spec.period else None,
         score=_number(row.get("score")), availability=float(row.get(AVAILABILITY) or 0),
         rank=row.get("rank"), rank_in_group=row.get("rank_in_group"),
         class_=row.get("class"), class_rule=_class_rule(evaluation, row, gates),

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "acupoint.site",
     "acupoint.accounts",
     "acupoint.registry",
@@ -163,3 +165,14 @@ LOGGING = {
 }
 
 ACUPOINT_PAGE_SIZE = 50
+
+# Long work (an evaluation of 100,000 enterprises) runs in a worker: `acupoint worker`
+# (django-tasks-db's db_worker), which `acupoint demo` starts beside the site. Set
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend to run tasks in the request.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND",
+                                               "django_tasks_db.DatabaseBackend")}}
+
+# A class kept in fewer than this share of the uncertainty analysis's draws is "fragile":
+# such firms are listed for manual review before a run is published.
+ACUPOINT_FRAGILE_BELOW = float(os.environ.get("ACUPOINT_FRAGILE_BELOW", "0.8"))
+ACUPOINT_ROBUSTNESS_DRAWS = int(os.environ.get("ACUPOINT_ROBUSTNESS_DRAWS", "200"))

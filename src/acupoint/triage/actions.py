@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import ibis
-import pyarrow.compute as pc
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,15 +19,16 @@ from django.utils.translation import gettext as _
 
 import acupoint.specs
 from acupoint.accounts import scoping
-from acupoint.accounts.audit import record
-from acupoint.engine.scorecard import evaluate
+from acupoint.accounts.audit import record, snapshot
+from acupoint.accounts.roles import Role
 from acupoint.engine.spec import resolved_data, spec_from_data
-from acupoint.registry.models import District, Enterprise
-from acupoint.triage import inputs
-from acupoint.triage.models import EvaluationResult, EvaluationRun
+from acupoint.registry.fields import ANNUAL_COLUMNS
+from acupoint.registry.models import AnnualData, District, Enterprise
+from acupoint.triage import storing
+from acupoint.triage.computing import compute
+from acupoint.triage.models import Appeal, EvaluationResult, EvaluationRun
 
 SPECS = Path(acupoint.specs.__file__).parent / "triage"
-WRITE_BATCH = 5000
 
 
 def shipped_specs() -> list[str]:
@@ -39,7 +38,8 @@ def shipped_specs() -> list[str]:
 
 def do_start_run(acting_user, *, spec_name: str, year: int,
                  district: District | None = None) -> EvaluationRun:
-    """Record a run of ``spec_name`` over ``year`` (the city, or one district)."""
+    """Record a run of ``spec_name`` over ``year`` (the city, or one district) and queue its
+    computation for the worker once the record is committed."""
     if acting_user is not None and not scoping.is_bureau(acting_user):
         raise PermissionDenied(_("Only the bureau may start an evaluation."))
     if spec_name not in shipped_specs():
@@ -53,40 +53,23 @@ def do_start_run(acting_user, *, spec_name: str, year: int,
             spec_sha256=hashlib.sha256(text.encode()).hexdigest(), created_by=acting_user)
         record(acting_user, "triage.start", run, after={"spec": spec_name, "year": year,
                                                        "district": district and district.code})
+        queue(run)
     return run
 
 
-@dataclass
-class Computed:
-    inputs_sha256: str
-    rows: list[dict]
-    meta: dict
+def queue(run: EvaluationRun) -> None:
+    """Hand the run to the background worker when the surrounding transaction commits."""
+    from acupoint.triage.tasks import evaluate_run
 
-
-def compute(run: EvaluationRun, progress: Callable[[int], None] | None = None) -> Computed:
-    """Evaluate the run's stored spec on the registry's current data; nothing is saved."""
-    report = progress or (lambda percent: None)
-    table = inputs.build(run.year, run.district_id)
-    report(20)
-    spec = spec_from_data(run.spec_data, run.spec_name)
-    evaluation = evaluate(ibis.duckdb.connect().create_table("inputs", table), spec)
-    result = evaluation.result_arrow()
-    if spec.period:  # earlier years only fed the streaks
-        result = result.filter(pc.equal(result[spec.period], run.year))
-    report(60)
-    amount_names = [item.name for item in spec.consequences]
-    rows = [{
-        "credit_code": row[spec.entity], "score": row["score"], "rank": row["rank"],
-        "rank_in_group": row.get("rank_in_group"), "grade": row.get("class") or "",
-        "availability": row["availability"],
-        "amounts": {name: row[name] for name in amount_names if name in row},
-    } for row in result.to_pylist()]
-    meta = evaluation.meta()
-    return Computed(inputs.fingerprint(table), rows, json.loads(json.dumps(meta, default=str)))
+    transaction.on_commit(lambda: evaluate_run.enqueue(run.pk))
 
 
 def execute_run(run: EvaluationRun, progress: Callable[[int], None] | None = None) -> None:
-    """Compute a recorded run and store its results as a draft (or record the failure)."""
+    """Compute a recorded run and store its results as a draft (or record the failure).
+
+    A run settling an appeal is published as soon as it is computed, in the name of the
+    analyst who accepted the appeal.
+    """
     def report(percent: int) -> None:
         EvaluationRun.objects.filter(pk=run.pk).update(progress=percent)
         if progress:
@@ -102,16 +85,16 @@ def execute_run(run: EvaluationRun, progress: Callable[[int], None] | None = Non
     firms = dict(Enterprise.objects.filter(
         credit_code__in=[row["credit_code"] for row in computed.rows]).values_list(
         "credit_code", "pk"))
+    report(80)
     with transaction.atomic():
-        EvaluationResult.objects.filter(run=run).delete()
-        EvaluationResult.objects.bulk_create(
-            (EvaluationResult(run=run, enterprise_id=firms[row.pop("credit_code")], **row)
-             for row in computed.rows), batch_size=WRITE_BATCH)
+        storing.store(run.pk, computed.rows, firms)
         run.inputs_sha256, run.meta = computed.inputs_sha256, computed.meta
         run.status, run.progress = EvaluationRun.Status.DRAFT, 100
         run.save(update_fields=["inputs_sha256", "meta", "status", "progress"])
         record(None, "triage.computed", run, after={"results": len(computed.rows),
                                                     "inputs_sha256": computed.inputs_sha256})
+        if run.publish_when_computed:
+            do_publish_run(run.created_by, run)
     report(100)
 
 
@@ -146,3 +129,95 @@ def recompute(run: EvaluationRun) -> Recomputation:
                  if stored.get(row["credit_code"]) != (row["score"], row["grade"], row["rank"])]
     differing += sorted(set(stored) - {row["credit_code"] for row in computed.rows})
     return Recomputation(computed.inputs_sha256 == run.inputs_sha256, differing)
+
+
+def appeal_fields() -> dict[str, str]:
+    """Figures an enterprise may dispute: its land area and each annual figure, by code."""
+    fields = {"land_mu": f"{_('Land area')} (亩)"}
+    fields.update({column.code: f"{column.label} ({column.unit.label})" if column.unit
+                   else str(column.label) for column in ANNUAL_COLUMNS})
+    return fields
+
+
+def _current_value(enterprise: Enterprise, year: int, field: str) -> float | None:
+    if field == "land_mu":
+        return enterprise.land_mu
+    row = AnnualData.objects.filter(enterprise=enterprise, year=year).values(field).first()
+    value = row[field] if row else None
+    return None if value is None else float(value)
+
+
+def do_file_appeal(acting_user, result: EvaluationResult, *, field: str, claimed_value: float,
+                   reason: str, attachment=None) -> Appeal:
+    """An enterprise user disputes one figure of its own published card."""
+    if scoping.role_of(acting_user) != Role.ENTERPRISE_USER \
+            or acting_user.enterprise_id != result.enterprise_id:
+        raise PermissionDenied(_("Only the enterprise itself may appeal its evaluation."))
+    if result.run.status != EvaluationRun.Status.PUBLISHED:
+        raise ValidationError(_("Only a published evaluation can be appealed."))
+    if field not in appeal_fields():
+        raise ValidationError(_("Unknown figure: %(name)s") % {"name": field})
+    if not reason.strip():
+        raise ValidationError(_("Give the reason the figure is wrong."))
+    with transaction.atomic():
+        appeal = Appeal.objects.create(
+            run=result.run, enterprise=result.enterprise, year=result.run.year, field=field,
+            recorded_value=_current_value(result.enterprise, result.run.year, field),
+            claimed_value=claimed_value, reason=reason.strip(), attachment=attachment or "",
+            filed_by=acting_user)
+        record(acting_user, "triage.appeal", appeal, after=snapshot(
+            appeal, ["field", "year", "recorded_value", "claimed_value", "reason"]))
+    return appeal
+
+
+def do_resolve_appeal(acting_user, appeal: Appeal, *, accept: bool, answer: str,
+                      corrected_value: float | None = None) -> Appeal:
+    """Reject with a reason, or accept: correct the registry's figure and re-evaluate the run's
+    scope as a new published version that supersedes the disputed run."""
+    if not scoping.is_bureau(acting_user):
+        raise PermissionDenied(_("Only the bureau may resolve an appeal."))
+    if not answer.strip():
+        raise ValidationError(_("Write the answer the enterprise will read."))
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        if appeal.status != Appeal.Status.OPEN:
+            raise ValidationError(_("This appeal has already been resolved."))
+        before = snapshot(appeal, ["status", "resolution"])
+        appeal.status = Appeal.Status.ACCEPTED if accept else Appeal.Status.REJECTED
+        appeal.resolution, appeal.resolved_by = answer.strip(), acting_user
+        appeal.resolved_at = timezone.now()
+        if accept:
+            value = appeal.claimed_value if corrected_value is None else corrected_value
+            _correct(acting_user, appeal, value)
+            appeal.corrected_run = _supersede(acting_user, appeal.run)
+        appeal.save()
+        record(acting_user, "triage.resolve_appeal", appeal, before=before,
+               after=snapshot(appeal, ["status", "resolution", "corrected_run"]))
+    return appeal
+
+
+def _correct(acting_user, appeal: Appeal, value: float) -> None:
+    if appeal.field == "land_mu":
+        target = Enterprise.objects.select_for_update().get(pk=appeal.enterprise_id)
+    else:
+        target, _created = AnnualData.objects.select_for_update().get_or_create(
+            enterprise_id=appeal.enterprise_id, year=appeal.year)
+    before = {appeal.field: getattr(target, appeal.field)}
+    setattr(target, appeal.field, value)
+    target.save(update_fields=[appeal.field])
+    record(acting_user, "registry.correct", target, before=before,
+           after={appeal.field: value, "appeal": appeal.pk})
+
+
+def _supersede(acting_user, run: EvaluationRun) -> EvaluationRun:
+    """A new run of the same spec, year and scope that is published once computed."""
+    newest = run
+    while (later := newest.superseded_by.order_by("-pk").first()) is not None:
+        newest = later
+    successor = EvaluationRun.objects.create(
+        spec_name=run.spec_name, spec_data=run.spec_data, spec_sha256=run.spec_sha256,
+        year=run.year, district=run.district, created_by=acting_user, supersedes=newest,
+        publish_when_computed=True)
+    record(acting_user, "triage.start", successor, after={"supersedes": newest.pk})
+    queue(successor)
+    return successor

@@ -38,6 +38,11 @@ class EvaluationRun(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # A run made to settle an appeal replaces the published run it corrects; it is published
+    # as soon as it is computed.
+    supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="superseded_by", verbose_name=_("supersedes"))
+    publish_when_computed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -59,13 +64,61 @@ class EvaluationResult(models.Model):
     grade = models.CharField(_("class"), max_length=8, blank=True)
     availability = models.FloatField(_("data availability"), default=0)
     amounts = models.JSONField(_("surcharges and reliefs"), default=dict)
+    position = models.PositiveIntegerField(_("position in its evaluation unit"), null=True)
+    unit_size = models.PositiveIntegerField(_("firms scored in its evaluation unit"), null=True)
+    robustness = models.FloatField(_("share of draws keeping the class"), null=True)
+    # Per indicator [raw, benchmark, normalised, effective weight, contribution], the gates
+    # that fired and the bonus/penalty items applied: the evaluation card reads these, so it
+    # shows what the run saw even after the registry's figures are corrected.
+    details = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["run", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["run", "enterprise"], name="result_one_per_firm"),
         ]
-        indexes = [models.Index(fields=["run", "grade"])]
+        indexes = [models.Index(fields=["run", "grade"]),
+                   models.Index(fields=["run", "rank"], name="result_run_rank")]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.grade} ({self.score})"
+
+
+class Appeal(models.Model):
+    """An enterprise disputes one figure its published card was computed from."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("awaiting review")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    run = models.ForeignKey(EvaluationRun, on_delete=models.PROTECT, related_name="appeals",
+                            verbose_name=_("evaluation run"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("enterprise"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    field = models.CharField(_("figure"), max_length=40)
+    recorded_value = models.FloatField(_("recorded value"), null=True)
+    claimed_value = models.FloatField(_("correct value"))
+    reason = models.TextField(_("reason"))
+    attachment = models.FileField(_("attachment"), upload_to="appeals/%Y/", blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.OPEN)
+    resolution = models.TextField(_("answer"), blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    corrected_run = models.ForeignKey(EvaluationRun, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+",
+                                      verbose_name=_("corrected run"))
+
+    class Meta:
+        ordering = ["-filed_at"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.field} {self.year} ({self.status})"

@@ -1,0 +1,125 @@
+"""Evaluating a run: the spec it stored, on the registry's figures, with every firm's
+explanation and class robustness ready to store. Nothing here writes to the database."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import pyarrow.compute as pc
+from django.conf import settings
+
+from acupoint.engine.explain import explain_row
+from acupoint.engine.scorecard import EVALUATED, GROUP_SIZE, POSITION, Evaluation, evaluate
+from acupoint.engine.spec import Spec, spec_from_data
+from acupoint.engine.uncertainty import analyse
+from acupoint.triage import inputs
+
+
+@dataclass
+class Computed:
+    inputs_sha256: str
+    rows: list[dict]
+    meta: dict
+
+
+def unit_key(row: dict, within: list[str]) -> str:
+    """The evaluation unit (county × size class) a firm is ranked in, as one string."""
+    return "|".join(str(row.get(name)) for name in within)
+
+
+def evaluate_year(table: Any, spec: Spec, year: int) -> tuple[Evaluation, Evaluation]:
+    """The evaluation over all years given (streaks need them) and the same restricted to
+    ``year``, which the uncertainty analysis takes one period at a time."""
+    evaluation = evaluate(ibis.duckdb.connect().create_table("inputs", table), spec)
+    if not spec.period:
+        return evaluation, evaluation
+    current = evaluation.table.filter(evaluation.table[spec.period] == year)
+    return evaluation, dataclasses.replace(evaluation, unchecked_table=current,
+                                           keys_checked=True)
+
+
+def robustness(evaluation: Evaluation, draws: int) -> dict[str, float]:
+    """Share of random re-weightings (and other normalisations and aggregations) in which each
+    firm keeps its class; empty when the spec has no quota classes or nobody is scored."""
+    spec = evaluation.spec
+    if draws <= 0 or spec.classes is None or spec.classes.method != "quota":
+        return {}
+    try:
+        result = analyse(evaluation, draws=draws, seed=0, workers=2)
+    except ValueError:  # no scored firm: nothing to draw
+        return {}
+    if result.class_kept is None:
+        return {}
+    return {str(key): float(kept) for key, kept in zip(result.keys, result.class_kept,
+                                                        strict=True)}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else float(f"{value:.8g}")
+
+
+def compact(explanation: Any, row: dict) -> dict:
+    """What the evaluation card needs of an explanation; names and texts come from the spec."""
+    return {
+        "indicators": {line.code: [_round(line.raw), _round(line.benchmark),
+                                   _round(line.normalised), _round(line.effective_weight),
+                                   _round(line.contribution)]
+                       for line in explanation.indicators},
+        "gates": [index for index, gate in enumerate(explanation.gates) if gate.triggered],
+        "adjustments": [index for index, item in enumerate(explanation.adjustments)
+                        if item.triggered],
+        "evaluated": bool(row.get(EVALUATED)),
+    }
+
+
+def compute(run: Any, progress: Callable[[int], None] | None = None,
+            spec_data: dict | None = None) -> Computed:
+    """Evaluate ``run`` (its stored spec, or ``spec_data`` for a what-if) on current data."""
+    report = progress or (lambda percent: None)
+    spec = spec_from_data(spec_data or run.spec_data, run.spec_name)
+    table = inputs.build(run.year, run.district_id)
+    report(15)
+    evaluation, current = evaluate_year(table, spec, run.year)
+    full = current.table.to_pyarrow()
+    report(40)
+    result = evaluation.result_arrow()
+    if spec.period:  # earlier years only fed the streaks
+        result = result.filter(pc.equal(result[spec.period], run.year))
+    kept = robustness(current, settings.ACUPOINT_ROBUSTNESS_DRAWS)
+    report(60)
+    within = spec.classes.within if spec.classes else []
+    amount_names = [item.name for item in spec.consequences]
+    explained = {str(row[spec.entity]): row for row in full.to_pylist()}
+    sums: dict[str, dict[str, list[float]]] = {}
+    rows = []
+    for row in result.to_pylist():
+        key = str(row[spec.entity])
+        source = explained[key]
+        details = compact(explain_row(current, source), source)
+        unit = details["unit"] = unit_key(source, within)
+        if details["evaluated"]:
+            for code, values in details["indicators"].items():
+                if values[0] is not None and math.isfinite(values[0]):
+                    sums.setdefault(unit, {}).setdefault(code, []).append(values[0])
+        rows.append({
+            "credit_code": key, "score": row["score"], "rank": row["rank"],
+            "rank_in_group": row.get("rank_in_group"), "grade": row.get("class") or "",
+            "availability": row["availability"],
+            "amounts": {name: row[name] for name in amount_names if name in row},
+            "position": None if source.get(POSITION) is None or row["score"] is None
+            else int(source[POSITION]) + 1,
+            "unit_size": source.get(GROUP_SIZE), "robustness": kept.get(key),
+            "details": details,
+        })
+    meta = evaluation.meta()
+    meta["unit_means"] = {unit: {code: sum(values) / len(values)
+                                 for code, values in codes.items()}
+                          for unit, codes in sums.items()}
+    meta["robustness_draws"] = settings.ACUPOINT_ROBUSTNESS_DRAWS if kept else 0
+    return Computed(inputs.fingerprint(table), rows, json.loads(json.dumps(meta, default=str)))

@@ -1,0 +1,39 @@
+"""Writing a run's results: PostgreSQL's COPY where the database is PostgreSQL (a run of
+100,000 firms lands in seconds), batched INSERTs elsewhere (the embedded SQLite)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from django.db import connection
+
+from acupoint.triage.models import EvaluationResult
+
+WRITE_BATCH = 5000
+COLUMNS = ("run_id", "enterprise_id", "score", "rank", "rank_in_group", "grade",
+           "availability", "amounts", "position", "unit_size", "robustness", "details")
+
+
+def store(run_id: int, rows: Iterable[dict], firms: dict[str, int]) -> None:
+    """Replace the run's results by ``rows`` (keyed by credit code; ``firms`` maps it to pk)."""
+    EvaluationResult.objects.filter(run_id=run_id).delete()
+    records = ((run_id, firms[row["credit_code"]], row["score"], row["rank"],
+                row["rank_in_group"], row["grade"], row["availability"], row["amounts"],
+                row["position"], row["unit_size"], row["robustness"], row["details"])
+               for row in rows)
+    if connection.vendor == "postgresql":
+        _copy(records)
+        return
+    EvaluationResult.objects.bulk_create(
+        (EvaluationResult(**dict(zip(COLUMNS, record, strict=True))) for record in records),
+        batch_size=WRITE_BATCH)
+
+
+def _copy(records: Iterable[tuple]) -> None:
+    table = EvaluationResult._meta.db_table
+    statement = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for record in records:
+            copy.write_row([*record[:7], json.dumps(record[7], ensure_ascii=False),
+                            *record[8:11], json.dumps(record[11], ensure_ascii=False)])
