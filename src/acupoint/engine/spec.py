@@ -232,6 +232,15 @@ class Consequence(_Model):
         return self
 
 
+class PriorityList(_Model):
+    """Firms first in line for a resource that is not priced (credit, land), by class."""
+
+    name: str
+    label: str
+    classes: list[str] = Field(min_length=1)
+    reference: str = ""
+
+
 class Spec(_Model):
     name: str
     entity: str
@@ -254,6 +263,7 @@ class Spec(_Model):
     streaks: list[Streak] = []
     trends: list[str] = []
     consequences: list[Consequence] = []
+    priority_lists: list[PriorityList] = []
 
     _source: str = PrivateAttr("<spec>")
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
@@ -262,6 +272,13 @@ class Spec(_Model):
     def _indicators_present(self) -> Spec:
         if not self.indicators and not self.framework:
             raise ValueError("a spec needs indicators or a framework file")
+        known = ({level.name for level in self.classes.levels} | {self.classes.excluded}
+                 if self.classes else set())
+        for item in self.priority_lists:
+            unknown = sorted(set(item.classes) - known)
+            if unknown:
+                raise ValueError(f"priority list '{item.name}' names classes the spec does "
+                                 f"not define: {', '.join(unknown)}")
         return self
 
     def line_of(self, *path: str | int) -> int | None:
@@ -296,7 +313,7 @@ class SpecError(ValueError):
 def _vocabulary() -> list[str]:
     words: set[str] = set()
     for model in (Spec, Indicator, Aggregate, Gate, GateAction, Adjustment, Treat, Winsorise,
-                  Impute,
+                  Impute, PriorityList,
                   Normalise, Weights, Aggregation, Classes, Level, Criterion, Streak,
                   StreakLevel, Consequence, Tier, Benchmark):
         for name, info in model.model_fields.items():

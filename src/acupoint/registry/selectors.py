@@ -24,11 +24,11 @@ def enterprises(user, *, district: str | None = None, cluster: str | None = None
                 .defer("cluster__boundary", "district__aliases"))
     # Filter on the foreign key itself so the (district, credit_code) index orders the page.
     if district:
-        queryset = queryset.filter(district_id=_pk_of(District, district))
+        queryset = queryset.filter(district_id=pk_of(District, district))
     if cluster:
-        queryset = queryset.filter(cluster_id=_pk_of(Cluster, cluster))
+        queryset = queryset.filter(cluster_id=pk_of(Cluster, cluster))
     if industry_prefix:
-        queryset = queryset.filter(_industry_filter(industry_prefix))
+        queryset = queryset.filter(industry_filter(industry_prefix))
     if size == "above":
         queryset = queryset.filter(above_scale=True)
     elif size == "below":
@@ -39,11 +39,11 @@ def enterprises(user, *, district: str | None = None, cluster: str | None = None
     return queryset.order_by("credit_code")
 
 
-def _pk_of(model, code: str) -> int | None:
+def pk_of(model, code: str) -> int | None:
     return model.objects.filter(code=code).values_list("pk", flat=True).first()
 
 
-def _industry_filter(prefix: str) -> Q:
+def industry_filter(prefix: str) -> Q:
     """`C` (a section), `C36`/`36` (a division) or any leading digits of the 4-digit class."""
     code = prefix.strip().upper()
     if code[:1].isalpha():

@@ -52,3 +52,31 @@ def boundary_map(boundary: dict, name: str, points: list[dict]) -> dict:
     chart = alt.layer(*layers).project(type="mercator").properties(width="container",
                                                                    height=360)
     return chart.to_dict()
+
+
+CLASS_COLOURS = {"A": "#1a7f37", "B": "#5aa469", "C": "#e0a800", "D": "#c0392b", "T": "#8c8c8c"}
+
+
+def class_distribution(records: list[dict], category_title: str) -> dict:
+    """Firms per class within each category (district, industry), stacked as shares."""
+    classes = [name for name in CLASS_COLOURS if any(r["class"] == name for r in records)]
+    chart = alt.Chart(alt.Data(values=records)).mark_bar().encode(
+        y=alt.Y("category:N", title=category_title),
+        x=alt.X("firms:Q", stack="normalize", title=None, axis=alt.Axis(format="%")),
+        color=alt.Color("class:N", title=None, sort=classes,
+                        scale=alt.Scale(domain=classes,
+                                        range=[CLASS_COLOURS[name] for name in classes])),
+        order=alt.Order("order:Q"),
+        tooltip=["category:N", "class:N", alt.Tooltip("firms:Q", format=",")],
+    ).properties(width="container", height=alt.Step(20))
+    return chart.to_dict()
+
+
+def contributions(records: list[dict], value_title: str) -> dict:
+    """Each indicator's points in a firm's score (normalised value × its weight)."""
+    chart = alt.Chart(alt.Data(values=records)).mark_bar(color="#1f5d99").encode(
+        y=alt.Y("indicator:N", sort=None, title=None),
+        x=alt.X("points:Q", title=value_title),
+        tooltip=["indicator:N", alt.Tooltip("points:Q", format=",.2f")],
+    ).properties(width="container", height=alt.Step(26))
+    return chart.to_dict()

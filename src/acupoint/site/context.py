@@ -15,6 +15,10 @@ _DATA_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST, Role.DISTRICT_OFFICER,
 NAVIGATION = (
     ("dashboard:overview", _("Overview"), _ALL),
     ("registry:enterprise-list", _("Enterprises"), _DATA_ROLES),
+    ("triage:runs", _("Triage"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
+                                   Role.DISTRICT_OFFICER}),
+    ("triage:appeals", _("Appeals"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
+                                      Role.DISTRICT_OFFICER}),
     ("registry:cluster-list", _("Clusters"), _ALL),
     ("registry:district-list", _("Districts"), _ALL),
     ("registry:import", _("Import"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
@@ -35,6 +39,8 @@ def navigation(request) -> dict:
         items.insert(1, {"url": reverse("registry:enterprise-detail",
                                         args=[user.enterprise.credit_code]),
                          "label": _("My enterprise"), "active": False})
+        items.insert(2, {"url": reverse("triage:mine"), "label": _("My evaluation"),
+                         "active": request.path.startswith("/triage/")})
     if scoping.may_administer(user):
         items.append({"url": reverse("admin:index"), "label": _("Administration"),
                       "active": False})

@@ -79,8 +79,9 @@ def compact(explanation: Any, row: dict) -> dict:
 
 
 def compute(run: Any, progress: Callable[[int], None] | None = None,
-            spec_data: dict | None = None) -> Computed:
-    """Evaluate ``run`` (its stored spec, or ``spec_data`` for a what-if) on current data."""
+            spec_data: dict | None = None, draws: int | None = None) -> Computed:
+    """Evaluate ``run`` (its stored spec, or ``spec_data`` for a what-if) on current data,
+    with ``draws`` uncertainty draws for class robustness (the configured number if None)."""
     report = progress or (lambda percent: None)
     spec = spec_from_data(spec_data or run.spec_data, run.spec_name)
     table = inputs.build(run.year, run.district_id)
@@ -91,7 +92,8 @@ def compute(run: Any, progress: Callable[[int], None] | None = None,
     result = evaluation.result_arrow()
     if spec.period:  # earlier years only fed the streaks
         result = result.filter(pc.equal(result[spec.period], run.year))
-    kept = robustness(current, settings.ACUPOINT_ROBUSTNESS_DRAWS)
+    draws = settings.ACUPOINT_ROBUSTNESS_DRAWS if draws is None else draws
+    kept = robustness(current, draws)
     report(60)
     within = spec.classes.within if spec.classes else []
     amount_names = [item.name for item in spec.consequences]
@@ -103,6 +105,9 @@ def compute(run: Any, progress: Callable[[int], None] | None = None,
         source = explained[key]
         details = compact(explain_row(current, source), source)
         unit = details["unit"] = unit_key(source, within)
+        details["basis"] = {item.name: [source.get(item.per), source.get(item.level)
+                                        if item.level else None]
+                            for item in spec.consequences if item.per}
         if details["evaluated"]:
             for code, values in details["indicators"].items():
                 if values[0] is not None and math.isfinite(values[0]):
@@ -121,5 +126,5 @@ def compute(run: Any, progress: Callable[[int], None] | None = None,
     meta["unit_means"] = {unit: {code: sum(values) / len(values)
                                  for code, values in codes.items()}
                           for unit, codes in sums.items()}
-    meta["robustness_draws"] = settings.ACUPOINT_ROBUSTNESS_DRAWS if kept else 0
+    meta["robustness_draws"] = draws if kept else 0
     return Computed(inputs.fingerprint(table), rows, json.loads(json.dumps(meta, default=str)))

@@ -25,3 +25,19 @@ def yi(value_wan) -> str:
     if value_wan is None:
         return "—"
     return f"{float(value_wan) / 1e4:,.2f}"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (None when absent), for tables keyed by class."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def percent(value, digits: int = 0) -> str:
+    return "—" if value is None else f"{value * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def subtract(value, other):
+    return None if value is None or other is None else value - other

@@ -1,0 +1,98 @@
+"""An enterprise's evaluation card, put together from its stored result and the run's spec:
+indicators against benchmarks, contributions, vetoes, robustness, amounts and the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from acupoint.site import charts
+from acupoint.triage.models import EvaluationResult
+from acupoint.triage.reports import class_labels
+
+
+@dataclass
+class IndicatorRow:
+    code: str
+    name: str
+    unit: str
+    raw: float | None
+    benchmark: float | None
+    benchmark_kind: str
+    normalised: float | None
+    weight: float | None
+    contribution: float | None
+
+
+@dataclass
+class Card:
+    result: EvaluationResult
+    class_label: str
+    top_share: float | None  # position ÷ unit size: 0.1 means the top 10% of the unit
+    indicators: list[IndicatorRow]
+    vetoes: list[dict[str, str]]
+    adjustments: list[dict[str, Any]]
+    amounts: list[dict[str, Any]]
+    fragile: bool
+    chart: dict | None
+    rules: dict[str, Any] = field(default_factory=dict)
+
+
+def rules(spec_data: dict) -> dict[str, Any]:
+    """The published class rules an enterprise may read: indicators and weights, quotas,
+    vetoes, protections and the prices that follow from each class."""
+    classes = spec_data.get("classes") or {}
+    return {
+        "name": spec_data.get("name", ""), "reference": spec_data.get("reference", ""),
+        "indicators": [{"name": item.get("name", item["code"]), "unit": item.get("unit", ""),
+                        "weight": item.get("weight")}
+                       for item in spec_data.get("indicators", [])],
+        "levels": classes.get("levels", []), "within": classes.get("within", []),
+        "gates": [{"reason": gate.get("reason", gate.get("name", "")),
+                   "when": gate.get("when", "")} for gate in spec_data.get("gates", [])],
+        "consequences": spec_data.get("consequences", []),
+        "priority_lists": spec_data.get("priority_lists", []),
+    }
+
+
+def card(result: EvaluationResult, *, show_unit_means: bool) -> Card:
+    spec = result.run.spec_data
+    details = result.details or {}
+    means = (result.run.meta.get("unit_means", {}).get(details.get("unit", ""), {})
+             if show_unit_means else {})
+    indicators = []
+    for item in spec.get("indicators", []):
+        values = details.get("indicators", {}).get(item["code"], [None] * 5)
+        raw, benchmark, normalised, weight, contribution = values
+        kind = _("benchmark") if benchmark is not None else ""
+        if benchmark is None and item["code"] in means:
+            benchmark, kind = means[item["code"]], _("unit average")
+        indicators.append(IndicatorRow(item["code"], item.get("name", item["code"]),
+                                       item.get("unit", ""), raw, benchmark, kind, normalised,
+                                       weight, contribution))
+    gates = spec.get("gates", [])
+    vetoes = [{"name": gates[index].get("name", ""), "reason": gates[index].get("reason", "")}
+              for index in details.get("gates", []) if index < len(gates)]
+    adjustments = [spec.get("adjustments", [])[index] for index in details.get("adjustments", [])
+                   if index < len(spec.get("adjustments", []))]
+    basis = details.get("basis", {})
+    amounts = [{"name": item["name"], "unit": item.get("unit", ""), "per": item.get("per", ""),
+                "consumption": basis.get(item["name"], [None, None])[0],
+                "level": basis.get(item["name"], [None, None])[1],
+                "value": result.amounts.get(item["name"])}
+               for item in spec.get("consequences", [])
+               if result.amounts.get(item["name"])]
+    points = [{"indicator": row.name, "points": row.contribution} for row in indicators
+              if row.contribution is not None]
+    return Card(
+        result=result, class_label=class_labels(result.run).get(result.grade, result.grade),
+        top_share=(result.position / result.unit_size
+                   if result.position and result.unit_size else None),
+        indicators=indicators, vetoes=vetoes, adjustments=adjustments, amounts=amounts,
+        fragile=(result.robustness is not None
+                 and result.robustness < settings.ACUPOINT_FRAGILE_BELOW),
+        chart=charts.contributions(points, _("Points in the score")) if points else None,
+        rules=rules(spec))

@@ -1,0 +1,86 @@
+"""What-if on a draft: other weights, quotas or benchmarks, evaluated on the same registry
+data and compared with the draft's stored results before anyone publishes."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from dataclasses import dataclass, field
+
+from acupoint.triage.computing import compute
+from acupoint.triage.models import EvaluationRun
+
+
+@dataclass
+class Change:
+    credit_code: str
+    name: str
+    district: str
+    before: str
+    after: str
+
+
+@dataclass
+class WhatIf:
+    firms: int
+    changes: list[Change]
+    moves: list[tuple[str, str, int]]  # before, after, firms
+    amounts: dict[str, dict[str, float]] = field(default_factory=dict)  # name → before/after
+
+
+def adjusted_spec(spec_data: dict, *, weights: dict[str, float],
+                  quotas: dict[str, float], benchmarks: dict[str, float]) -> dict:
+    """The run's spec with the edited weights, quota shares (top or bottom, as the level
+    declares) and benchmark values (a constant, or the multiple k of a group statistic)."""
+    data = copy.deepcopy(spec_data)
+    for indicator in data.get("indicators", []):
+        code = indicator["code"]
+        if code in weights:
+            indicator["weight"] = weights[code]
+        benchmark = indicator.get("benchmark")
+        if code in benchmarks and benchmark:
+            benchmark["value" if "value" in benchmark else "k"] = benchmarks[code]
+    for level in (data.get("classes") or {}).get("levels", []):
+        if level["name"] in quotas:
+            level["top" if level.get("top") is not None else "bottom"] = quotas[level["name"]]
+    return data
+
+
+def editable(spec_data: dict) -> dict[str, dict[str, float]]:
+    """The current weights, quota shares and benchmarks a what-if form starts from."""
+    indicators = spec_data.get("indicators", [])
+    levels = (spec_data.get("classes") or {}).get("levels", [])
+    return {
+        "weights": {item["code"]: item.get("weight") for item in indicators
+                    if item.get("weight") is not None},
+        "quotas": {level["name"]: level.get("top") if level.get("top") is not None
+                   else level["bottom"] for level in levels
+                   if level.get("top") is not None or level.get("bottom") is not None},
+        "benchmarks": {item["code"]: item["benchmark"].get("value", item["benchmark"].get("k"))
+                       for item in indicators if item.get("benchmark")},
+    }
+
+
+def what_if(run: EvaluationRun, spec_data: dict) -> WhatIf:
+    stored = {code: (grade, amounts, name, district) for code, grade, amounts, name, district
+              in run.results.values_list("enterprise__credit_code", "grade", "amounts",
+                                         "enterprise__name", "enterprise__district__name")}
+    computed = compute(run, spec_data=spec_data, draws=0)
+    changes, moves = [], Counter()
+    names = [item["name"] for item in spec_data.get("consequences", [])]
+    amounts = {name: {"before": 0.0, "after": 0.0} for name in names}
+    for row in computed.rows:
+        before = stored.get(row["credit_code"])
+        if before is None:
+            continue
+        grade, old_amounts, name, district = before
+        if grade != row["grade"]:
+            changes.append(Change(row["credit_code"], name, district, grade, row["grade"]))
+            moves[(grade, row["grade"])] += 1
+        for key in names:
+            amounts[key]["before"] += old_amounts.get(key) or 0.0
+            amounts[key]["after"] += row["amounts"].get(key) or 0.0
+    changes.sort(key=lambda change: (change.district, change.before, change.credit_code))
+    return WhatIf(len(computed.rows), changes,
+                  [(before, after, firms) for (before, after), firms in sorted(moves.items())],
+                  amounts)
