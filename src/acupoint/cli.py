@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -184,6 +185,35 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     _manage("runserver", f"{host}:{port}", "--noreload")
 
 
+@app.command("worker")
+def worker(batch: Annotated[bool, typer.Option(
+        help="Run what is queued, then exit.")] = False) -> None:
+    """Run background tasks (evaluation runs) as they are queued."""
+    _django()
+    _manage("db_worker", "--no-reload", "--interval", "0.5", *(["--batch"] if batch else []))
+
+
+def _publish_demo_evaluations(years: list[int]) -> None:
+    """The shipped Shandong evaluation of the last years, computed and published, so that the
+    triage pages, the enterprise card and the class transitions have something to show."""
+    from acupoint.triage.actions import do_publish_run, do_start_run, execute_run
+    from acupoint.triage.models import EvaluationRun
+
+    for year in years:
+        if EvaluationRun.objects.filter(year=year, status=EvaluationRun.Status.PUBLISHED,
+                                        district=None).exists():
+            continue
+        run = do_start_run(None, spec_name="shandong_2019.yaml", year=year, queued=False)
+        with Progress(console=console) as progress:
+            task = progress.add_task(f"Evaluating {year} (亩均效益评价)", total=100)
+            execute_run(run, lambda percent, task=task: progress.update(task, completed=percent))
+        run.refresh_from_db()
+        if run.status != EvaluationRun.Status.DRAFT:
+            console.print(f"[red]The {year} evaluation failed:[/red] {run.error}")
+            continue
+        do_publish_run(None, run)
+
+
 @app.command("demo")
 def demo(
     enterprises: Annotated[int, typer.Option(help="Size of the demo city.")] = 20_000,
@@ -210,6 +240,11 @@ def demo(
             task = progress.add_task("Loading the demo city", total=None)
             load_city(folder, progress=lambda rows: progress.update(task, completed=rows))
     translation.activate(settings.LANGUAGE_CODE)
+    from acupoint.registry.models import AnnualData
+
+    latest = AnnualData.objects.order_by("-year").values_list("year", flat=True).first()
+    if latest:
+        _publish_demo_evaluations([latest - 1, latest])
     logins = ensure_users()
     table = Table(title="Demo logins")
     for column in ("user", "password", "role", "scope"):
@@ -220,7 +255,11 @@ def demo(
     console.print(f"Acupoint is at [bold]http://{host}:{port}/[/bold]  (Ctrl-C to stop)")
     sys.stdout.flush()
     if serve_site:
-        _manage("runserver", f"{host}:{port}", "--noreload")
+        background = subprocess.Popen([sys.executable, "-m", "acupoint.cli", "worker"])
+        try:
+            _manage("runserver", f"{host}:{port}", "--noreload")
+        finally:
+            background.terminate()
 
 
 @app.command("manage", context_settings={"allow_extra_args": True,

@@ -33,6 +33,19 @@ def run(users):
     return run
 
 
+@pytest.fixture(params=["draft", "published by the demo set-up"])
+def evaluated(request, users):
+    """A draft an analyst computed, and the run `acupoint demo` publishes."""
+    if request.param == "draft":
+        return request.getfixturevalue("run")
+    from acupoint.cli import _publish_demo_evaluations
+
+    _publish_demo_evaluations([YEAR])
+    run = EvaluationRun.objects.get(year=YEAR, status=EvaluationRun.Status.PUBLISHED)
+    assert run.published_at is not None
+    return run
+
+
 def test_a_run_is_a_draft_with_one_result_per_firm(run):
     assert run.status == EvaluationRun.Status.DRAFT, run.error
     assert run.progress == 100 and len(run.inputs_sha256) == 64
@@ -42,7 +55,8 @@ def test_a_run_is_a_draft_with_one_result_per_firm(run):
     assert AuditEntry.objects.filter(action="triage.start").exists()
 
 
-def test_quotas_hold_in_every_evaluation_unit(run):
+def test_quotas_hold_in_every_evaluation_unit(evaluated):
+    run = evaluated
     units: dict[tuple, list[str]] = {}
     for district, above, grade in run.results.exclude(grade="T").exclude(score=None).values_list(
             "enterprise__district_id", "enterprise__above_scale", "grade"):
@@ -53,7 +67,8 @@ def test_quotas_hold_in_every_evaluation_unit(run):
         assert grades.count("D") >= math.ceil(0.05 * len(grades) - 1e-9)
 
 
-def test_vetoed_firms_are_never_a_or_b_and_t_firms_are_the_flagged_ones(run):
+def test_vetoed_firms_are_never_a_or_b_and_t_firms_are_the_flagged_ones(evaluated):
+    run = evaluated
     year_rows = AnnualData.objects.filter(year=YEAR)
     vetoed = {firm for flag in ("major_accident", "energy_target_missed")
               for firm in year_rows.filter(**{flag: True}).values_list("enterprise_id",
@@ -64,9 +79,15 @@ def test_vetoed_firms_are_never_a_or_b_and_t_firms_are_the_flagged_ones(run):
                for firm in year_rows.filter(**{flag: True}).values_list("enterprise_id",
                                                                       flat=True)}
     assert flagged == {firm for firm, grade in grades.items() if grade == "T"}
+    gates = run.spec_data["gates"]
+    for details in run.results.filter(grade="T").values_list("details", flat=True):
+        reasons = [gates[index]["reason"] for index in details["gates"]
+                   if gates[index]["then"].get("exclude")]
+        assert reasons and all(reason.endswith("（T 类）") for reason in reasons)
 
 
-def test_protected_new_firms_are_never_d(run):
+def test_protected_new_firms_are_never_d(evaluated):
+    run = evaluated
     new = [result for result in run.results.select_related("enterprise")
            if result.enterprise.founded and YEAR - result.enterprise.founded.year < 2
            and result.grade != "T"]

@@ -37,9 +37,10 @@ def shipped_specs() -> list[str]:
 
 
 def do_start_run(acting_user, *, spec_name: str, year: int,
-                 district: District | None = None) -> EvaluationRun:
+                 district: District | None = None, queued: bool = True) -> EvaluationRun:
     """Record a run of ``spec_name`` over ``year`` (the city, or one district) and queue its
-    computation for the worker once the record is committed."""
+    computation for the worker once the record is committed (unless the caller, such as the
+    demo set-up, computes it itself)."""
     if acting_user is not None and not scoping.is_bureau(acting_user):
         raise PermissionDenied(_("Only the bureau may start an evaluation."))
     if spec_name not in shipped_specs():
@@ -53,7 +54,8 @@ def do_start_run(acting_user, *, spec_name: str, year: int,
             spec_sha256=hashlib.sha256(text.encode()).hexdigest(), created_by=acting_user)
         record(acting_user, "triage.start", run, after={"spec": spec_name, "year": year,
                                                        "district": district and district.code})
-        queue(run)
+        if queued:
+            queue(run)
     return run
 
 
