@@ -52,6 +52,8 @@ def test_a_run_is_a_draft_with_one_result_per_firm(run):
     firms = AnnualData.objects.filter(year=YEAR).count()
     assert run.results.count() == firms
     assert run.meta["counts"]["entities"] >= firms
+    # Every division of the spec is watched for nulls (x / 0), read from the stored flags.
+    assert any("tax / land_mu" in label for label in run.meta["counts"]["nulls_from_formulas"])
     assert AuditEntry.objects.filter(action="triage.start").exists()
 
 

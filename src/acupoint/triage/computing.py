@@ -34,14 +34,25 @@ def unit_key(row: dict, within: list[str]) -> str:
 
 
 def evaluate_year(table: Any, spec: Spec, year: int) -> tuple[Evaluation, Evaluation]:
-    """The evaluation over all years given (streaks need them) and the same restricted to
-    ``year``, which the uncertainty analysis takes one period at a time."""
-    evaluation = evaluate(ibis.duckdb.connect().create_table("inputs", table), spec)
+    """The evaluation computed once into a DuckDB table, so every later read (results,
+    explanations, counts, uncertainty) is a scan rather than the whole pipeline again, with
+    the places where formulas gave nulls kept as flag columns; and the same restricted to
+    ``year``: earlier years only feed the streaks, and the uncertainty analysis takes one
+    period at a time."""
+    con = ibis.duckdb.connect()
+    built = evaluate(con.create_table("inputs", table), spec)
+    flags = {f"_hazard_flag_{index}": hazard.where
+             for index, (_key, hazard) in enumerate(built.hazards)}
+    stored = con.create_table("evaluated", built.unchecked_table.mutate(**flags))
+    hazards = [(key, dataclasses.replace(hazard, where=stored[name]))
+               for (key, hazard), name in zip(built.hazards, flags, strict=True)]
+    whole = dataclasses.replace(built, unchecked_table=stored, hazards=hazards,
+                                keys_checked=False)
+    whole.table  # noqa: B018 - refuses duplicate keys, on the stored table
     if not spec.period:
-        return evaluation, evaluation
-    current = evaluation.table.filter(evaluation.table[spec.period] == year)
-    return evaluation, dataclasses.replace(evaluation, unchecked_table=current,
-                                           keys_checked=True)
+        return whole, whole
+    current = stored.filter(stored[spec.period] == year)
+    return whole, dataclasses.replace(whole, unchecked_table=current)
 
 
 def robustness(evaluation: Evaluation, draws: int) -> dict[str, float]:
