@@ -210,6 +210,7 @@ class Tier(_Model):
 
 class Consequence(_Model):
     name: str
+    label: str = ""
     unit: str
     kind: Literal["rate", "pool"] = "rate"
     per: str | None = None

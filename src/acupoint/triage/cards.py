@@ -79,7 +79,8 @@ def card(result: EvaluationResult, *, show_unit_means: bool) -> Card:
     adjustments = [spec.get("adjustments", [])[index] for index in details.get("adjustments", [])
                    if index < len(spec.get("adjustments", []))]
     basis = details.get("basis", {})
-    amounts = [{"name": item["name"], "unit": item.get("unit", ""), "per": item.get("per", ""),
+    amounts = [{"name": item.get("label") or item["name"], "unit": item.get("unit", ""),
+                "per": item.get("per", ""),
                 "consumption": basis.get(item["name"], [None, None])[0],
                 "level": basis.get(item["name"], [None, None])[1],
                 "value": result.amounts.get(item["name"])}

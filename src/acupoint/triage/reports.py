@@ -29,7 +29,7 @@ def class_labels(run: EvaluationRun) -> dict[str, str]:
 
 def consequence_names(run: EvaluationRun) -> list[tuple[str, str]]:
     """(name, "name (unit)") of each surcharge and relief of the run's spec."""
-    return [(item["name"], f"{item['name']} ({item.get('unit', '')})")
+    return [(item["name"], f"{item.get('label') or item['name']} ({item.get('unit', '')})")
             for item in run.spec_data.get("consequences", [])]
 
 

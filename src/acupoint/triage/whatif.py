@@ -25,7 +25,8 @@ class WhatIf:
     firms: int
     changes: list[Change]
     moves: list[tuple[str, str, int]]  # before, after, firms
-    amounts: dict[str, dict[str, float]] = field(default_factory=dict)  # name → before/after
+    # name → label, total before and after
+    amounts: dict[str, dict[str, float | str]] = field(default_factory=dict)
 
 
 def adjusted_spec(spec_data: dict, *, weights: dict[str, float],
@@ -67,8 +68,10 @@ def what_if(run: EvaluationRun, spec_data: dict) -> WhatIf:
                                          "enterprise__name", "enterprise__district__name")}
     computed = compute(run, spec_data=spec_data, draws=0)
     changes, moves = [], Counter()
-    names = [item["name"] for item in spec_data.get("consequences", [])]
-    amounts = {name: {"before": 0.0, "after": 0.0} for name in names}
+    labels = {item["name"]: item.get("label") or item["name"]
+              for item in spec_data.get("consequences", [])}
+    names = list(labels)
+    amounts = {name: {"label": labels[name], "before": 0.0, "after": 0.0} for name in names}
     for row in computed.rows:
         before = stored.get(row["credit_code"])
         if before is None:
