@@ -30,6 +30,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/enterprise_list_load.py
 	$(BIN)/python bench/scorecard_scale.py --spark
 	$(BIN)/python bench/uncertainty_scale.py
+	$(BIN)/python bench/triage_publish.py
+	$(BIN)/python bench/triage_ranking_load.py
 
 messages: $(STAMP)
 	cd src/acupoint && DEBUG=1 ../../$(BIN)/django-admin makemessages -l zh_Hans --settings=acupoint.site.settings --no-obsolete --no-location -i "demo/*"

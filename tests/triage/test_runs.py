@@ -101,6 +101,11 @@ def test_publishing_freezes_and_recomputing_gives_the_same_result(run, users):
     assert published.status == EvaluationRun.Status.PUBLISHED and published.published_at
     with pytest.raises(ValidationError):
         do_publish_run(users["analyst"], published)
+    stored = list(published.results.order_by("pk").values_list("score", "grade", "details"))
+    with pytest.raises(ValidationError):
+        execute_run(published)
+    assert list(published.results.order_by("pk").values_list(
+        "score", "grade", "details")) == stored
     again = recompute(published)
     assert again.same_inputs and again.differing == []
 
@@ -140,3 +145,15 @@ def test_results_are_scoped(users, run):
     do_publish_run(users["analyst"], run)
     assert list(scoping.visible(firm, EvaluationResult).filter(run=run).values_list(
         "enterprise_id", flat=True)) == [firm.enterprise_id]
+
+
+def test_a_result_stays_in_the_unit_it_was_evaluated_in(users, run):
+    officer = users["huangdao"]
+    result = run.results.filter(district=officer.district).select_related("enterprise").first()
+    assert result.above_scale == result.enterprise.above_scale
+    firm = result.enterprise
+    firm.district = District.objects.exclude(pk=officer.district_id).first()
+    firm.save()
+    result.refresh_from_db()
+    assert result.district_id == officer.district_id
+    assert scoping.visible(officer, EvaluationResult).filter(pk=result.pk).exists()

@@ -62,8 +62,8 @@ def _registered() -> None:
                                    cluster="enterprise__cluster"))
     register(ImportBatch, ScopePath(owner="user"))
     register(EvaluationRun, ScopePath(district="district", citywide=True))
-    register(EvaluationResult, ScopePath(enterprise="enterprise",
-                                         district="enterprise__district",
+    # A result belongs to the district it was evaluated in.
+    register(EvaluationResult, ScopePath(enterprise="enterprise", district="district",
                                          cluster="enterprise__cluster",
                                          released={"run__status": "published"}))
     register(Appeal, ScopePath(enterprise="enterprise", district="enterprise__district"))

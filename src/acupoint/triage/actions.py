@@ -72,6 +72,10 @@ def execute_run(run: EvaluationRun, progress: Callable[[int], None] | None = Non
     A run settling an appeal is published as soon as it is computed, in the name of the
     analyst who accepted the appeal.
     """
+    if EvaluationRun.objects.filter(pk=run.pk, status=EvaluationRun.Status.PUBLISHED).exists():
+        raise ValidationError(_("A published evaluation is never computed again; "
+                                "recompute it to compare."))
+
     def report(percent: int) -> None:
         EvaluationRun.objects.filter(pk=run.pk).update(progress=percent)
         if progress:

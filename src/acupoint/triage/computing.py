@@ -124,7 +124,10 @@ def compute(run: Any, progress: Callable[[int], None] | None = None,
                 if values[0] is not None and math.isfinite(values[0]):
                     sums.setdefault(unit, {}).setdefault(code, []).append(values[0])
         rows.append({
-            "credit_code": key, "score": row["score"], "rank": row["rank"],
+            "credit_code": key, "district": source.get("district"),
+            "above_scale": None if source.get("above_scale") is None
+            else bool(source["above_scale"]),
+            "score": row["score"], "rank": row["rank"],
             "rank_in_group": row.get("rank_in_group"), "grade": row.get("class") or "",
             "availability": row["availability"],
             "amounts": {name: row[name] for name in amount_names if name in row},

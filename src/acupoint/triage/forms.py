@@ -34,7 +34,7 @@ class RankingFilterForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[
         ("rank", _("Rank")), ("-rank", _("Rank, lowest first")),
         ("position", _("Position in unit")), ("robustness", _("Least robust first")),
-        ("name", _("Name")), ("district", _("District"))])
+        ("district", _("District"))])
 
     def __init__(self, *args, districts=(), grades=(), priority_lists=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

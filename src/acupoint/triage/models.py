@@ -58,6 +58,11 @@ class EvaluationResult(models.Model):
 
     run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    # The evaluation unit as the run saw it: a firm that later moves district or grows above
+    # designated size stays where it was ranked in this run.
+    district = models.ForeignKey(District, verbose_name=_("district"), null=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    above_scale = models.BooleanField(_("above designated size"), null=True)
     score = models.FloatField(_("score"), null=True)
     rank = models.PositiveIntegerField(_("rank"), null=True)
     rank_in_group = models.PositiveIntegerField(_("rank in district"), null=True)
@@ -77,8 +82,16 @@ class EvaluationResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "enterprise"], name="result_one_per_firm"),
         ]
-        indexes = [models.Index(fields=["run", "grade"]),
-                   models.Index(fields=["run", "rank"], name="result_run_rank")]
+        # One index per way the ranking is filtered and sorted, each ending in the rank, so
+        # that a page deep in 100,000 results is read from an index rather than sorted.
+        indexes = [models.Index(fields=["run", "rank", "id"], name="result_rank"),
+                   models.Index(fields=["run", "grade", "rank", "id"], name="result_grade_rank"),
+                   models.Index(fields=["run", "district", "rank", "id"],
+                                name="result_district_rank"),
+                   models.Index(fields=["run", "position", "rank", "id"],
+                                name="result_position_rank"),
+                   models.Index(fields=["run", "robustness", "rank", "id"],
+                                name="result_robust_rank")]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.grade} ({self.score})"

@@ -46,7 +46,7 @@ def _firm_table(results: QuerySet[EvaluationResult], run: EvaluationRun) -> Expo
         for result in results.iterator(chunk_size=5000):
             firm = result.enterprise
             yield (result.rank, result.position, firm.credit_code, firm.name,
-                   firm.district.name, firm.industry_code, firm.above_scale,
+                   result.district.name, firm.industry_code, result.above_scale,
                    None if result.score is None else round(result.score, 4), result.grade,
                    result.robustness, *[result.amounts.get(name) for name, _label in names])
     return ExportTable(headers, types, rows())
@@ -54,7 +54,7 @@ def _firm_table(results: QuerySet[EvaluationResult], run: EvaluationRun) -> Expo
 
 def _summary_table(user, run: EvaluationRun) -> ExportTable:
     scoped = selectors.results(user, run)
-    counts = selectors.distribution(scoped, "enterprise__district__name")
+    counts = selectors.distribution(scoped, "district__name")
     names = consequence_names(run)
     totals = selectors.amount_totals(scoped, [name for name, _label in names])
     headers = [_("District"), *CLASS_COLUMNS, _("Firms"),
@@ -72,10 +72,10 @@ def _summary_table(user, run: EvaluationRun) -> ExportTable:
 
 def write_workbook(target: IO[bytes], user, run: EvaluationRun) -> None:
     sheets = {_("Summary by district"): _summary_table(user, run)}
-    scoped = selectors.results(user, run).order_by("enterprise__district__code", "rank")
-    for district in sorted(set(scoped.values_list("enterprise__district__name", flat=True))):
+    scoped = selectors.results(user, run).order_by("district__code", "rank")
+    for district in sorted(set(scoped.values_list("district__name", flat=True))):
         sheets[district[:31]] = _firm_table(
-            scoped.filter(enterprise__district__name=district), run)
+            scoped.filter(district__name=district), run)
     for item in run.spec_data.get("priority_lists", []):
         sheets[item["label"][:31]] = _firm_table(
             selectors.results(user, run, grades=item["classes"]), run)
@@ -105,7 +105,7 @@ def write_report(target: IO[bytes], user, run: EvaluationRun) -> None:
         document.add_paragraph(run.spec_data["reference"])
 
     document.add_heading(_("Class distribution by district"), level=1)
-    chart = distribution_chart(user, run, "enterprise__district__name", _("District"))
+    chart = distribution_chart(user, run, "district__name", _("District"))
     if chart:
         document.add_picture(io.BytesIO(rendering.png(chart)), width=Cm(16))
     summary = _summary_table(user, run)
@@ -138,11 +138,11 @@ def write_report(target: IO[bytes], user, run: EvaluationRun) -> None:
 
     labels = class_labels(run)
     document.add_heading(_("Class lists by district"), level=1)
-    scoped = selectors.results(user, run).order_by("enterprise__district__code", "grade",
+    scoped = selectors.results(user, run).order_by("district__code", "grade",
                                                    "rank")
     current = None
     for result in scoped.iterator(chunk_size=5000):
-        district = result.enterprise.district.name
+        district = result.district.name
         if district != current:
             document.add_heading(district, level=2)
             current, grade_now = district, None

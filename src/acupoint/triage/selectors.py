@@ -20,7 +20,7 @@ SORTS = {
     "rank": [_RANK, "pk"], "-rank": [F("rank").desc(nulls_last=True), "-pk"],
     "position": [F("position").asc(nulls_last=True), _RANK],
     "robustness": [F("robustness").asc(nulls_last=True), _RANK],
-    "name": ["enterprise__name", "pk"], "district": ["enterprise__district__code", _RANK],
+    "district": ["district_id", _RANK],
 }
 CLASS_ORDER = ["A", "B", "C", "D", "T", ""]
 INDUSTRY_DIVISION = Substr("enterprise__industry_code", 1, 2)  # GB/T 4754 大类
@@ -35,16 +35,16 @@ def results(user, run: EvaluationRun, *, district: str | None = None,
             size: str | None = None, search: str | None = None,
             sort: str = "rank") -> QuerySet[EvaluationResult]:
     queryset = (visible(user, EvaluationResult).filter(run=run)
-                .select_related("enterprise", "enterprise__district")
-                .defer("details", "enterprise__district__aliases"))
+                .select_related("enterprise", "district")
+                .defer("details", "district__aliases"))
     if district:
-        queryset = queryset.filter(enterprise__district_id=pk_of(District, district))
+        queryset = queryset.filter(district_id=pk_of(District, district))
     if industry_prefix:
         queryset = queryset.filter(enterprise__in=_firms(industry_filter(industry_prefix)))
     if grades:
         queryset = queryset.filter(grade__in=grades)
     if size in {"above", "below"}:
-        queryset = queryset.filter(enterprise__above_scale=size == "above")
+        queryset = queryset.filter(above_scale=size == "above")
     if search:
         term = search.strip()
         queryset = queryset.filter(Q(enterprise__name__contains=term)
@@ -75,7 +75,7 @@ def amount_totals(queryset: QuerySet[EvaluationResult], names: list[str]
     totals: dict[tuple[str, str], dict[str, float]] = defaultdict(
         lambda: dict.fromkeys(names, 0.0))
     for district, grade, amounts in queryset.order_by().values_list(
-            "enterprise__district__name", "grade", "amounts").iterator(chunk_size=5000):
+            "district__name", "grade", "amounts").iterator(chunk_size=5000):
         row = totals[(district, grade)]
         for name in names:
             row[name] += amounts.get(name) or 0.0
@@ -131,7 +131,7 @@ def appeals(user) -> QuerySet[Appeal]:
 def card_result(user, run: EvaluationRun, credit_code: str) -> QuerySet[EvaluationResult]:
     return (visible(user, EvaluationResult)
             .filter(run=run, enterprise__credit_code=credit_code)
-            .select_related("run", "enterprise", "enterprise__district"))
+            .select_related("run", "enterprise", "district"))
 
 
 def newest_published(user, enterprise_id: int) -> EvaluationResult | None:

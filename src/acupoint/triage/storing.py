@@ -8,19 +8,24 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from acupoint.registry.models import District
 from acupoint.triage.models import EvaluationResult
 
 WRITE_BATCH = 5000
-COLUMNS = ("run_id", "enterprise_id", "score", "rank", "rank_in_group", "grade",
-           "availability", "amounts", "position", "unit_size", "robustness", "details")
+COLUMNS = ("run_id", "enterprise_id", "district_id", "above_scale", "score", "rank",
+           "rank_in_group", "grade", "availability", "amounts", "position", "unit_size",
+           "robustness", "details")
+JSON_COLUMNS = frozenset({"amounts", "details"})
 
 
 def store(run_id: int, rows: Iterable[dict], firms: dict[str, int]) -> None:
     """Replace the run's results by ``rows`` (keyed by credit code; ``firms`` maps it to pk)."""
     EvaluationResult.objects.filter(run_id=run_id).delete()
-    records = ((run_id, firms[row["credit_code"]], row["score"], row["rank"],
-                row["rank_in_group"], row["grade"], row["availability"], row["amounts"],
-                row["position"], row["unit_size"], row["robustness"], row["details"])
+    districts = dict(District.objects.values_list("code", "pk"))
+    records = ((run_id, firms[row["credit_code"]], districts.get(row["district"]),
+                row["above_scale"], row["score"], row["rank"], row["rank_in_group"],
+                row["grade"], row["availability"], row["amounts"], row["position"],
+                row["unit_size"], row["robustness"], row["details"])
                for row in rows)
     if connection.vendor == "postgresql":
         _copy(records)
@@ -35,5 +40,5 @@ def _copy(records: Iterable[tuple]) -> None:
     statement = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for record in records:
-            copy.write_row([*record[:7], json.dumps(record[7], ensure_ascii=False),
-                            *record[8:11], json.dumps(record[11], ensure_ascii=False)])
+            copy.write_row([json.dumps(value, ensure_ascii=False) if name in JSON_COLUMNS
+                            else value for name, value in zip(COLUMNS, record, strict=True)])

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from acupoint.accounts import scoping
 from acupoint.accounts.roles import Role
 from acupoint.registry.selectors import districts
+from acupoint.site.paging import KeyFirstPaginator
 from acupoint.triage import actions, cards, reports, selectors, whatif
 from acupoint.triage.forms import (
     AppealForm,
@@ -70,13 +70,13 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         scoped = selectors.results(request.user, run)
         names = reports.consequence_names(run)
         context.update({
-            "by_district": selectors.distribution(scoped, "enterprise__district__name"),
+            "by_district": selectors.distribution(scoped, "district__name"),
             "by_industry": selectors.distribution(scoped, selectors.INDUSTRY_DIVISION),
             "classes": reports.CLASS_COLUMNS, "labels": reports.class_labels(run),
             "totals": selectors.amount_totals(scoped, [name for name, _label in names]),
             "amount_names": names,
             "district_chart": reports.distribution_chart(
-                request.user, run, "enterprise__district__name", _("District")),
+                request.user, run, "district__name", _("District")),
             "fragile_count": selectors.fragile(request.user, run,
                                                settings.ACUPOINT_FRAGILE_BELOW).count(),
             "fragile_below": settings.ACUPOINT_FRAGILE_BELOW,
@@ -121,8 +121,8 @@ def _ranking_filters(request: HttpRequest, run: EvaluationRun) -> tuple[RankingF
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     form, filters = _ranking_filters(request, run)
-    page = Paginator(selectors.results(request.user, run, **filters),
-                     settings.ACUPOINT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeyFirstPaginator(selectors.results(request.user, run, **filters),
+                             settings.ACUPOINT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "triage/ranking.html", {
@@ -135,8 +135,8 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
 def fragile(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     below = settings.ACUPOINT_FRAGILE_BELOW
-    page = Paginator(selectors.fragile(request.user, run, below),
-                     settings.ACUPOINT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeyFirstPaginator(selectors.fragile(request.user, run, below),
+                             settings.ACUPOINT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "triage/fragile.html", {"run": run, "page": page, "below": below,
                                                    "labels": reports.class_labels(run)})
 

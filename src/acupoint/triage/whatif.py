@@ -65,7 +65,7 @@ def editable(spec_data: dict) -> dict[str, dict[str, float]]:
 def what_if(run: EvaluationRun, spec_data: dict) -> WhatIf:
     stored = {code: (grade, amounts, name, district) for code, grade, amounts, name, district
               in run.results.values_list("enterprise__credit_code", "grade", "amounts",
-                                         "enterprise__name", "enterprise__district__name")}
+                                         "enterprise__name", "district__name")}
     computed = compute(run, spec_data=spec_data, draws=0)
     changes, moves = [], Counter()
     labels = {item["name"]: item.get("label") or item["name"]
