@@ -157,3 +157,19 @@ def test_a_result_stays_in_the_unit_it_was_evaluated_in(users, run):
     result.refresh_from_db()
     assert result.district_id == officer.district_id
     assert scoping.visible(officer, EvaluationResult).filter(pk=result.pk).exists()
+
+
+def test_stored_surcharges_follow_the_consecutive_d_year(evaluated):
+    """Each D firm pays its year's rate on its own consumption: 0.05, 0.10, then 0.15 元/kWh
+    from the third consecutive year in D (the demo city has all three)."""
+    rates = {1: 0.05, 2: 0.10, 3: 0.15}
+    seen = set()
+    for grade, amounts, details in evaluated.results.values_list("grade", "amounts", "details"):
+        kwh, level = details["basis"]["electricity_surcharge"]
+        charged = amounts.get("electricity_surcharge") or 0.0
+        if grade != "D" or not kwh:
+            assert charged == 0.0
+            continue
+        seen.add(min(level, 3))
+        assert math.isclose(charged, kwh * rates[min(level, 3)], rel_tol=1e-9)
+    assert seen == {1, 2, 3}

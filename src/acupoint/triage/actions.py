@@ -101,6 +101,7 @@ def execute_run(run: EvaluationRun, progress: Callable[[int], None] | None = Non
                                                     "inputs_sha256": computed.inputs_sha256})
         if run.publish_when_computed:
             do_publish_run(run.created_by, run)
+    storing.refresh_statistics()
     report(100)
 
 
