@@ -1,4 +1,5 @@
-"""The `acupoint` command: demo, serve, demo-data, import, export, createuser, score, manage."""
+"""The `acupoint` command: demo, serve, worker, demo-data, import, export, createuser, score,
+recompute, manage."""
 
 from __future__ import annotations
 
@@ -191,6 +192,28 @@ def worker(batch: Annotated[bool, typer.Option(
     """Run background tasks (evaluation runs) as they are queued."""
     _django()
     _manage("db_worker", "--no-reload", "--interval", "0.5", *(["--batch"] if batch else []))
+
+
+@app.command("recompute")
+def recompute_run(run_id: Annotated[int, typer.Argument(help="The evaluation run's number.")]
+                  ) -> None:
+    """Evaluate a stored run again from its own spec and say whether anything differs."""
+    _django()
+    from acupoint.triage.actions import recompute
+    from acupoint.triage.models import EvaluationRun
+
+    run = EvaluationRun.objects.get(pk=run_id)
+    with console.status(f"Recomputing run #{run.pk} ({run.spec_name}, {run.year})…"):
+        outcome = recompute(run)
+    console.print(f"inputs: {'unchanged' if outcome.same_inputs else 'CHANGED since the run'}"
+                  f" (fingerprint {run.inputs_sha256[:16]}…)")
+    if not outcome.differing:
+        console.print(f"[green]same result[/green]: every one of {run.results.count():,} "
+                      f"firms has the stored score, class and rank")
+        return
+    console.print(f"[red]{len(outcome.differing):,} firms differ[/red], e.g. "
+                  + ", ".join(outcome.differing[:10]))
+    raise typer.Exit(1)
 
 
 def _publish_demo_evaluations(years: list[int]) -> None:

@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 from acupoint.cli import app
 
 runner = CliRunner()
-COMMANDS = ["demo", "serve", "demo-data", "import", "export", "createuser", "manage"]
+COMMANDS = ["demo", "serve", "worker", "demo-data", "import", "export", "createuser",
+            "recompute", "manage"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -61,3 +62,21 @@ def test_export_writes_a_workbook(tmp_path):
     assert result.exit_code == 0, result.output
     rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
     assert len(rows) - 1 == Enterprise.objects.filter(district__code="370211").count()
+
+
+@pytest.mark.django_db
+def test_recompute_says_whether_a_stored_run_still_holds():
+    from acupoint.registry.models import AnnualData
+    from acupoint.triage.actions import do_start_run, execute_run
+
+    run = do_start_run(None, spec_name="shandong_2019.yaml", year=2024, queued=False)
+    execute_run(run)
+    same = runner.invoke(app, ["recompute", str(run.pk)])
+    assert same.exit_code == 0, same.output
+    assert "same result" in same.output and "unchanged" in same.output
+    row = AnnualData.objects.filter(year=2024, tax__gt=0).select_related("enterprise").first()
+    row.tax *= 1000
+    row.save()
+    changed = runner.invoke(app, ["recompute", str(run.pk)])
+    assert changed.exit_code == 1
+    assert "CHANGED" in changed.output and "firms differ" in changed.output

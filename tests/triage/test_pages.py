@@ -286,19 +286,3 @@ def test_appeals_are_refused_on_drafts_and_to_other_roles(client, users, run):
     page = _client(client, users["huangdao"]).get(reverse("triage:what-if", args=[run.pk]))
     assert page.status_code == 403
 
-
-def test_the_database_worker_computes_a_queued_run(users, settings,
-                                                   django_capture_on_commit_callbacks):
-    from django.core.management import call_command
-    from django_tasks_db.models import DBTaskResult
-
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    with django_capture_on_commit_callbacks(execute=True):
-        run = do_start_run(users["analyst"], spec_name="shandong_2019.yaml", year=YEAR)
-    run.refresh_from_db()
-    assert run.status == EvaluationRun.Status.RUNNING and DBTaskResult.objects.count() == 1
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
-    run.refresh_from_db()
-    assert run.status == EvaluationRun.Status.DRAFT and run.progress == 100
-    assert run.results.count() == AnnualData.objects.filter(year=YEAR).count()
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
