@@ -93,3 +93,31 @@ def test_one_period_at_a_time():
                           c=[1.0, 2.0, 3.0, 4.0]), text)
     with pytest.raises(EngineError, match="one period at a time"):
         analyse(two_years, draws=10)
+
+
+GATED = SPEC + """
+gates:
+  - {name: new, when: new == 1, then: {min_class: C}, reason: new firms are never D}
+  - {name: veto, when: veto == 1, then: {max_class: C}, reason: an accident bars A and B}
+"""
+
+
+def test_protections_and_vetoes_hold_in_every_draw():
+    """Without variation each draw is the nominal evaluation, gates included: the bottom share
+    is filled around protected firms and vetoed firms are capped, so every class is kept."""
+    rng = np.random.default_rng(5)
+    size = 400
+    a = rng.gamma(2, 5, size)
+    worst = np.argsort(a)[:40]  # many of the worst are new firms, many of the best vetoed
+    new = np.zeros(size, int)
+    new[worst[::2]] = 1
+    veto = np.zeros(size, int)
+    veto[np.argsort(-a)[:30:2]] = 1
+    evaluation = run(table(id=list(range(size)), g=rng.choice(["x", "y"], size).tolist(), a=a,
+                           b=rng.normal(50, 1, size), c=rng.uniform(0, 0.01, size),
+                           new=new.tolist(), veto=veto.tolist()), GATED)
+    classes = frame(evaluation).set_index("id")["class"]
+    assert (classes[new == 1] != "D").all() and set(classes[veto == 1]) <= {"C", "D"}
+    result = analyse(evaluation, draws=20, weight_noise=0.0, normalisations=["nominal"],
+                     aggregations=["arithmetic"])
+    assert (result.class_kept == 1).all()

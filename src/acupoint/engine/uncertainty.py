@@ -42,7 +42,9 @@ class Inputs:
     nominal: np.ndarray
     directions: np.ndarray
     groups: np.ndarray
-    nominal_class: np.ndarray
+    nominal_class: np.ndarray  # the class before gates, as the quota gave it
+    final_class: np.ndarray  # the class after gates (vetoes, protections)
+    gate_flags: np.ndarray  # entities × gates: whether each gate fired
     nominal_rank: np.ndarray
     adjustment: np.ndarray
     node_weights: dict[str, float]
@@ -85,7 +87,8 @@ def materialise(evaluation: Evaluation) -> Inputs:
     group_key = (ibis_concat(table, within) if within else None)
     columns = [spec.entity, "rank", *[column(c, "treated") for c in codes],
                *[column(c, "norm") for c in codes], *([ADJUSTMENT] if spec.adjustments else [])]
-    frame = table.select(*columns, *([BEFORE_GATES] if spec.classes else []),
+    gates = [f"_gate_{index}" for index in range(len(spec.gates))] if spec.classes else []
+    frame = table.select(*columns, *gates, *([BEFORE_GATES, "class"] if spec.classes else []),
                          **({"_group": group_key} if group_key is not None else {})
                          ).order_by(spec.entity).to_pyarrow()
     treated = np.column_stack([frame[column(c, "treated")].to_numpy(zero_copy_only=False)
@@ -96,12 +99,18 @@ def materialise(evaluation: Evaluation) -> Inputs:
               if group_key is not None else np.zeros(len(frame), int))
     classes = (frame[BEFORE_GATES].to_numpy(zero_copy_only=False).astype(str) if spec.classes
                else np.array([], str))
+    final = (frame["class"].to_numpy(zero_copy_only=False).astype(str) if spec.classes
+             else np.array([], str))
+    flags = (np.column_stack([frame[name].to_numpy(zero_copy_only=False).astype(bool)
+                              for name in gates]) if gates
+             else np.zeros((len(frame), 0), bool))
     nodes = [code for code in hierarchy.node_weights]
     return Inputs(
         keys=frame[spec.entity].to_numpy(zero_copy_only=False), treated=treated,
         nominal=nominal,
         directions=np.array([hierarchy.indicators[c].direction for c in codes], float),
-        groups=groups.astype(np.int64), nominal_class=classes,
+        groups=groups.astype(np.int64), nominal_class=classes, final_class=final,
+        gate_flags=flags,
         nominal_rank=frame["rank"].to_numpy(zero_copy_only=False).astype(np.int64),
         adjustment=(frame[ADJUSTMENT].to_numpy(zero_copy_only=False).astype(float)
                     if spec.adjustments else np.zeros(len(frame))),
@@ -197,31 +206,68 @@ class QuotaSlots:
 
     That layout always has the same group blocks, so slot k's class never changes: a draw only
     decides which entity sits in which slot, at the cost of one sort by score and one (radix)
-    sort by group.
+    sort by group. A bottom share that protected entities may not take (new firms are never
+    D) is filled, as in the scorecard, from the worst of the unprotected in each group.
     """
 
-    def __init__(self, groups: np.ndarray, rules: list[tuple[int, Any]], default: int) -> None:
+    def __init__(self, groups: np.ndarray, rules: list[tuple[int, Any]], default: int,
+                 bottoms: Sequence[tuple[int, np.ndarray, np.ndarray]] = ()) -> None:
         # Small integer types let NumPy sort by group with a radix sort (3× faster than int32).
         self.groups = groups.astype(np.int16 if groups.max(initial=0) < 2**15 else np.int32)
         sizes = np.bincount(self.groups)
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
         slot_group = np.repeat(np.arange(len(sizes)), sizes)
-        position = np.arange(len(self.groups)) - starts[slot_group]
+        position = np.arange(len(self.groups)) - self.starts[slot_group]
         size = sizes[slot_group]
         self.slot_class = np.full(len(self.groups), default, np.int8)
-        assigned = np.zeros(len(self.groups), bool)
+        self.assigned = np.zeros(len(self.groups), bool)
         for code, rule in rules:
-            hit = rule(position, size) & ~assigned
+            hit = rule(position, size) & ~self.assigned
             self.slot_class[hit] = code
-            assigned |= hit
+            self.assigned |= hit
+        self.slot_group = slot_group
+        # (class code, per-slot count the share takes in the slot's group, protected entities)
+        self.bottoms = [(code, counts[slot_group], protected)
+                        for code, counts, protected in bottoms]
 
     def seat(self, order: np.ndarray) -> np.ndarray:
         """Entities in slot order, given the entities ordered best first."""
         return order[np.argsort(self.groups[order], kind="stable")]
 
+    def classes(self, seated: np.ndarray) -> np.ndarray:
+        """The class code of each seated entity (slot order)."""
+        codes = self.slot_class.copy()
+        taken = self.assigned.copy()
+        for code, count, protected in self.bottoms:
+            free = ~protected[seated] & ~taken
+            running = np.cumsum(free)
+            before_group = np.concatenate([[0], running])[self.starts][self.slot_group]
+            total = np.add.reduceat(free, self.starts)[self.slot_group] if len(free) else 0
+            from_bottom = total - (running - before_group)  # free ones after this slot
+            hit = free & (from_bottom < count)
+            codes[hit] = code
+            taken |= hit
+        return codes
+
+
+def apply_gates(codes: np.ndarray, flags: np.ndarray, gates: Sequence[Any],
+                order: dict[str, int]) -> np.ndarray:
+    """Class codes after the gates' caps and floors, in the scorecard's order of gates."""
+    codes = codes.copy()
+    for index, gate in enumerate(gates):
+        fired, action = flags[:, index], gate.then
+        if action.max_class:
+            codes[fired & (codes < order[action.max_class])] = order[action.max_class]
+        elif action.min_class:
+            codes[fired & (codes > order[action.min_class])] = order[action.min_class]
+        elif action.class_ and action.class_ in order:
+            codes[fired] = order[action.class_]
+    return codes
+
 
 def quota_rules(evaluation: Evaluation) -> tuple[list[tuple[int, Any]], int]:
-    """The quota as (class code, rule on position and group size); codes follow the levels."""
+    """The top shares as (class code, rule on position and group size); codes follow the
+    levels. Bottom shares are :func:`bottom_shares`."""
     classes = evaluation.spec.classes
     assert classes is not None
     code = {level.name: index for index, level in enumerate(classes.levels)}
@@ -229,11 +275,28 @@ def quota_rules(evaluation: Evaluation) -> tuple[list[tuple[int, Any]], int]:
     rules: list[tuple[int, Any]] = [
         (code[level.name], lambda p, s, share=level.top, r=rounding: p < quota_count(s, share, r))
         for level, rounding in plan.tops]
-    rules += [
-        (code[level.name],
-         lambda p, s, share=level.bottom, r=rounding: p >= s - quota_count(s, share, r))
-        for _, level, rounding in plan.bottoms]
     return rules, code[plan.default]
+
+
+def bottom_shares(evaluation: Evaluation, inputs: Inputs
+                  ) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """Each bottom share as (class code, entities it takes per group, entities protected from
+    it by a ``min_class`` gate above it)."""
+    spec = evaluation.spec
+    classes = spec.classes
+    assert classes is not None
+    code = {level.name: index for index, level in enumerate(classes.levels)}
+    sizes = np.bincount(inputs.groups)
+    shares = []
+    for index, level, rounding in QuotaPlan.of(classes.levels).bottoms:
+        protected = np.zeros(len(inputs.groups), bool)
+        for gate_index, gate in enumerate(spec.gates):
+            if gate.then.min_class and code[gate.then.min_class] < index:
+                protected |= inputs.gate_flags[:, gate_index]
+        counts = np.array([quota_count(int(size), level.bottom, rounding) for size in sizes],
+                          np.int64)
+        shares.append((code[level.name], counts, protected))
+    return shares
 
 
 def analyse(evaluation: Evaluation, draws: int = 1000, seed: int = 0,
@@ -260,11 +323,13 @@ def analyse(evaluation: Evaluation, draws: int = 1000, seed: int = 0,
     rules = quota_rules(evaluation) if quota else None
     if rules is not None:
         levels = [level.name for level in evaluation.spec.classes.levels]  # type: ignore[union-attr]
-        nominal_codes = np.array([levels.index(name) if name in levels else -1
-                                  for name in inputs.nominal_class], np.int8)
+        class_order = {name: index for index, name in enumerate(levels)}
+        final_codes = np.array([class_order.get(name, -1) for name in inputs.final_class],
+                               np.int8)
     size = len(inputs.keys)
     ranks = np.empty((draws, size), np.int32)
-    slots = QuotaSlots(inputs.groups, *rules) if rules is not None else None
+    slots = (QuotaSlots(inputs.groups, *rules, bottoms=bottom_shares(evaluation, inputs))
+             if rules is not None else None)
     kept_parts: list[np.ndarray] = []
     lock = threading.Lock()
     prepared = {(norm, agg): _prepare(matrices[norm], agg == "geometric")
@@ -287,7 +352,9 @@ def analyse(evaluation: Evaluation, draws: int = 1000, seed: int = 0,
                     ranks[draw, order] = best_first
                     if slots is not None:
                         seated = slots.seat(order)
-                        kept[seated] += slots.slot_class == nominal_codes[seated]
+                        drawn = apply_gates(slots.classes(seated), inputs.gate_flags[seated],
+                                            evaluation.spec.gates, class_order)
+                        kept[seated] += drawn == final_codes[seated]
         with lock:
             kept_parts.append(kept)
 

@@ -54,7 +54,8 @@ def boundary_map(boundary: dict, name: str, points: list[dict]) -> dict:
     return chart.to_dict()
 
 
-CLASS_COLOURS = {"A": "#1a7f37", "B": "#5aa469", "C": "#e0a800", "D": "#c0392b", "T": "#8c8c8c"}
+CLASS_COLOURS = {"A": "#1a7f37", "B": "#5aa469", "C": "#e0a800", "D": "#c0392b", "T": "#8c8c8c",
+                 "—": "#d0d4d9"}
 
 
 def class_distribution(records: list[dict], category_title: str) -> dict:

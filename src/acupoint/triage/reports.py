@@ -16,7 +16,7 @@ from acupoint.site import charts, rendering
 from acupoint.triage import selectors
 from acupoint.triage.models import EvaluationResult, EvaluationRun
 
-CLASS_COLUMNS = ("A", "B", "C", "D", "T")
+CLASS_COLUMNS = ("A", "B", "C", "D", "T", "")
 
 
 def class_labels(run: EvaluationRun) -> dict[str, str]:
@@ -24,6 +24,7 @@ def class_labels(run: EvaluationRun) -> dict[str, str]:
     labels = {level["name"]: level.get("label") or level["name"]
               for level in classes.get("levels", [])}
     labels[classes.get("excluded", "T")] = _("not evaluated")
+    labels[""] = _("not scored: too few indicators with data")
     return labels
 
 
@@ -57,7 +58,7 @@ def _summary_table(user, run: EvaluationRun) -> ExportTable:
     counts = selectors.distribution(scoped, "district__name")
     names = consequence_names(run)
     totals = selectors.amount_totals(scoped, [name for name, _label in names])
-    headers = [_("District"), *CLASS_COLUMNS, _("Firms"),
+    headers = [_("District"), *[grade or "—" for grade in CLASS_COLUMNS], _("Firms"),
                *[f"{label} · {grade}" for _name, label in names for grade in CLASS_COLUMNS[:4]]]
     rows = []
     for district, counter in counts.items():
@@ -85,7 +86,7 @@ def write_workbook(target: IO[bytes], user, run: EvaluationRun) -> None:
 def distribution_chart(user, run: EvaluationRun, by: str, title: str) -> dict | None:
     counts = selectors.distribution(selectors.results(user, run), by)
     order = {grade: index for index, grade in enumerate(CLASS_COLUMNS)}
-    records = [{"category": category, "class": grade, "firms": firms,
+    records = [{"category": category, "class": grade or "—", "firms": firms,
                 "order": order.get(grade, 9)}
                for category, counter in counts.items() for grade, firms in counter.items()]
     return charts.class_distribution(records, title) if records else None

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from acupoint.accounts import scoping
 from acupoint.accounts.roles import Role
+from acupoint.registry import industry
 from acupoint.registry.selectors import districts
 from acupoint.site.paging import KeyFirstPaginator
 from acupoint.triage import actions, cards, reports, selectors, whatif
@@ -71,9 +72,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         names = reports.consequence_names(run)
         context.update({
             "by_district": selectors.distribution(scoped, "district__name"),
-            "by_industry": selectors.distribution(scoped, selectors.INDUSTRY_DIVISION),
+            "by_industry": {f"{code} {industry.name(code)}": counts for code, counts in
+                            selectors.distribution(scoped, selectors.INDUSTRY_DIVISION).items()},
             "classes": reports.CLASS_COLUMNS, "labels": reports.class_labels(run),
-            "totals": selectors.amount_totals(scoped, [name for name, _label in names]),
+            "totals": {key: amounts for key, amounts in selectors.amount_totals(
+                scoped, [name for name, _label in names]).items() if any(amounts.values())},
             "amount_names": names,
             "district_chart": reports.distribution_chart(
                 request.user, run, "district__name", _("District")),
