@@ -7,8 +7,11 @@ arithmetic aggregation they and the triggered bonus/penalty items add up to the 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+import numpy as np
 
 from acupoint.engine.scorecard import (
     AVAILABILITY,
@@ -90,21 +93,18 @@ def explain(evaluation: Evaluation, entity: Any, period: Any = None) -> Explanat
 
 
 def explain_row(evaluation: Evaluation, row: dict[str, Any]) -> Explanation:
-    """The explanation of one row of ``evaluation.table`` already fetched: a caller explaining
-    every entity (a stored run) reads the table once instead of once per entity."""
+    """The explanation of one row of ``evaluation.table`` already fetched."""
     spec = evaluation.spec
     hierarchy = evaluation.hierarchy
-    present = _present_weights(evaluation, row)
-    indicators = []
-    for code, indicator in hierarchy.indicators.items():
-        normalised = _number(row.get(column(code, "norm")))
-        effective = present.get(code, 0.0)
-        contribution = (normalised * effective if normalised is not None
-                        and spec.aggregate.method == "arithmetic" else None)
-        indicators.append(IndicatorLine(
-            code, indicator.name, indicator.unit, indicator.direction, _number(row.get(code)),
-            _number(row.get(column(code, "benchmark"))), _number(row.get(column(code, "treated"))),
-            normalised, hierarchy.node_weights[code], effective, contribution))
+    figures = indicator_figures(evaluation, {name: np.array([_nan_if_none(row.get(name))])
+                                             for name in figure_columns(evaluation)})
+    indicators = [IndicatorLine(
+        code, indicator.name, indicator.unit, indicator.direction,
+        *(_number(figures[code][part][0]) for part in ("raw", "benchmark", "treated",
+                                                       "normalised")),
+        hierarchy.node_weights[code], float(figures[code]["weight"][0]),
+        _number(figures[code]["contribution"][0]))
+        for code, indicator in hierarchy.indicators.items()]
     gates = [GateLine(gate.when, gate.reason, _action(gate.then), bool(row.get(f"_gate_{i}")))
              for i, gate in enumerate(spec.gates)]
     return Explanation(
@@ -120,6 +120,61 @@ def explain_row(evaluation: Evaluation, row: dict[str, Any]) -> Explanation:
     )
 
 
+def figure_columns(evaluation: Evaluation) -> list[str]:
+    """The columns of ``evaluation.table`` that :func:`indicator_figures` reads."""
+    hierarchy = evaluation.hierarchy
+    names = [name for code in hierarchy.indicators for name in
+             (code, column(code, "benchmark"), column(code, "treated"), column(code, "norm"))]
+    return names + [code for code in hierarchy.children if code not in hierarchy.indicators]
+
+
+def indicator_figures(evaluation: Evaluation, columns: Mapping[str, np.ndarray]
+                      ) -> dict[str, dict[str, np.ndarray]]:
+    """For every row at once and each indicator: raw, benchmark, treated and normalised value,
+    effective weight and contribution (NaN where missing).
+
+    ``columns`` holds the :func:`figure_columns` as float arrays (NaN for null). The weight is
+    the indicator's share of the score with the weights re-normalised, level by level, over
+    the values this row has; under arithmetic aggregation the contributions add up to the
+    score before bonus and penalty points.
+    """
+    hierarchy = evaluation.hierarchy
+    size = len(next(iter(columns.values()))) if columns else 0
+    missing = np.full(size, np.nan)
+
+    def present(code: str) -> np.ndarray:
+        name = column(code, "norm") if code in hierarchy.indicators else code
+        return ~np.isnan(columns.get(name, missing))
+
+    share: dict[str, np.ndarray] = {}
+    for members in hierarchy.children.values():
+        available = {member: present(member) for member in members}
+        total = sum(hierarchy.node_weights[m] * available[m] for m in members)
+        for member in members:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share[member] = np.where(available[member] & (total > 0),
+                                         hierarchy.node_weights[member] / total, 0.0)
+    arithmetic = evaluation.spec.aggregate.method == "arithmetic"
+    figures = {}
+    for code in hierarchy.indicators:
+        weight = np.ones(size)
+        for node in hierarchy.path(code)[:-1]:
+            weight = weight * share[node]
+        normalised = columns.get(column(code, "norm"), missing)
+        figures[code] = {
+            "raw": columns.get(code, missing),
+            "benchmark": columns.get(column(code, "benchmark"), missing),
+            "treated": columns.get(column(code, "treated"), missing),
+            "normalised": normalised, "weight": weight,
+            "contribution": normalised * weight if arithmetic else missing,
+        }
+    return figures
+
+
+def _nan_if_none(value: Any) -> float:
+    return np.nan if value is None else float(value)
+
+
 def _number(value: Any) -> float | None:
     return float(value) if value is not None and math.isfinite(float(value)) else None
 
@@ -132,29 +187,6 @@ def _action(then: Any) -> str:
     if then.min_class:
         return f"at least {then.min_class}"
     return f"class {then.class_}"
-
-
-def _present_weights(evaluation: Evaluation, row: dict[str, Any]) -> dict[str, float]:
-    """Each indicator's weight in this entity's score, re-normalised where values are missing."""
-    hierarchy = evaluation.hierarchy
-
-    def value_of(code: str) -> Any:
-        return row.get(column(code, "norm") if code in hierarchy.indicators else code)
-
-    share: dict[str, float] = {}
-    for members in hierarchy.children.values():
-        available = [m for m in members if value_of(m) is not None]
-        total = sum(hierarchy.node_weights[m] for m in available)
-        for member in members:
-            share[member] = hierarchy.node_weights[member] / total if (
-                member in available and total) else 0.0
-    effective = {}
-    for code in hierarchy.indicators:
-        weight = 1.0
-        for node in hierarchy.path(code)[:-1]:
-            weight *= share[node]
-        effective[code] = weight
-    return effective
 
 
 def _class_rule(evaluation: Evaluation, row: dict[str, Any], gates: list[GateLine]) -> str:

@@ -11,11 +11,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import ibis
+import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
 
-from acupoint.engine.explain import explain_row
-from acupoint.engine.scorecard import EVALUATED, GROUP_SIZE, POSITION, Evaluation, evaluate
+from acupoint.engine.explain import figure_columns, indicator_figures
+from acupoint.engine.scorecard import (
+    EVALUATED,
+    GROUP_SIZE,
+    POSITION,
+    Evaluation,
+    adjustment_flag,
+    evaluate,
+)
 from acupoint.engine.spec import Spec, spec_from_data
 from acupoint.engine.uncertainty import analyse
 from acupoint.triage import inputs
@@ -71,22 +80,32 @@ def robustness(evaluation: Evaluation, draws: int) -> dict[str, float]:
                                                         strict=True)}
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else float(f"{value:.8g}")
+def _figures(values: np.ndarray) -> list[float | None]:
+    """Rounded to 6 decimals, NaN as None (Arrow converts in C, not per value in Python)."""
+    return pa.array(np.round(values, 6), from_pandas=True).to_pylist()
 
 
-def compact(explanation: Any, row: dict) -> dict:
-    """What the evaluation card needs of an explanation; names and texts come from the spec."""
-    return {
-        "indicators": {line.code: [_round(line.raw), _round(line.benchmark),
-                                   _round(line.normalised), _round(line.effective_weight),
-                                   _round(line.contribution)]
-                       for line in explanation.indicators},
-        "gates": [index for index, gate in enumerate(explanation.gates) if gate.triggered],
-        "adjustments": [index for index, item in enumerate(explanation.adjustments)
-                        if item.triggered],
-        "evaluated": bool(row.get(EVALUATED)),
-    }
+def explained(evaluation: Evaluation, table: pa.Table) -> list[dict]:
+    """What the evaluation card needs of each row's explanation, for all rows at once: per
+    indicator [raw, benchmark, normalised, effective weight, contribution], the gates that
+    fired and the bonus/penalty items applied. Names and texts come from the spec."""
+    spec = evaluation.spec
+    columns = {name: table[name].to_numpy(zero_copy_only=False).astype(float)
+               for name in figure_columns(evaluation) if name in table.column_names}
+    figures = indicator_figures(evaluation, columns)
+    parts = ("raw", "benchmark", "normalised", "weight", "contribution")
+    values = {code: list(zip(*(_figures(figures[code][part]) for part in parts), strict=True))
+              for code in figures}
+    fired = [table[f"_gate_{index}"].to_pylist() for index in range(len(spec.gates))]
+    applied = [table[adjustment_flag(index)].to_pylist()
+               for index in range(len(spec.adjustments))]
+    evaluated = table[EVALUATED].to_pylist()
+    return [{
+        "indicators": {code: list(values[code][row]) for code in values},
+        "gates": [index for index, flags in enumerate(fired) if flags[row]],
+        "adjustments": [index for index, flags in enumerate(applied) if flags[row]],
+        "evaluated": bool(evaluated[row]),
+    } for row in range(table.num_rows)]
 
 
 def compute(run: Any, progress: Callable[[int], None] | None = None,
@@ -108,13 +127,17 @@ def compute(run: Any, progress: Callable[[int], None] | None = None,
     report(60)
     within = spec.classes.within if spec.classes else []
     amount_names = [item.name for item in spec.consequences]
-    explained = {str(row[spec.entity]): row for row in full.to_pylist()}
+    inputs_used = [name for name in full.column_names
+                   if not name.startswith("_") or name in (POSITION, GROUP_SIZE)]
+    sources = {str(row[spec.entity]): (index, row)
+               for index, row in enumerate(full.select(inputs_used).to_pylist())}
+    details_of = explained(current, full)
     sums: dict[str, dict[str, list[float]]] = {}
     rows = []
     for row in result.to_pylist():
         key = str(row[spec.entity])
-        source = explained[key]
-        details = compact(explain_row(current, source), source)
+        index, source = sources[key]
+        details = details_of[index]
         unit = details["unit"] = unit_key(source, within)
         details["basis"] = {item.name: [source.get(item.per), source.get(item.level)
                                         if item.level else None]
