@@ -209,3 +209,19 @@ def test_a_yes_no_cell_that_is_neither_is_refused(tmp_file):
     assert [(error["row"], error["column"]) for error in batch.errors] == [
         (2, "发生重大安全环保事故")]
     assert not AnnualData.objects.filter(enterprise__credit_code=code).exists()
+
+
+def test_year_a_firm_entered_the_statistics_imports_and_a_bad_one_is_located(tmp_file):
+    """纳入规上年份 protects newly above-scale firms from class D; a year no statistics held
+    is refused with its row and column, and nothing lands."""
+    good, bad = new_code(), new_code()
+    header = ENTERPRISE_HEADER + ",纳入规上年份"
+    batch = do_import_file(None, tmp_file("promoted.csv", csv_text(header, [
+        f"{good},新升规有限公司,黄岛,3612,是,2015-06-01,40,2024年"])))
+    assert batch.status == "landed", batch.errors
+    assert Enterprise.objects.get(credit_code=good).above_scale_since == 2024
+    batch = do_import_file(None, tmp_file("bad.csv", csv_text(header, [
+        f"{bad},年份有误有限公司,黄岛,3612,是,2015-06-01,40,1890"])))
+    assert batch.status == "rejected"
+    assert [(error["row"], error["column"]) for error in batch.errors] == [(2, "纳入规上年份")]
+    assert not Enterprise.objects.filter(credit_code=bad).exists()

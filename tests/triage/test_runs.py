@@ -89,11 +89,18 @@ def test_vetoed_firms_are_never_a_or_b_and_t_firms_are_the_flagged_ones(evaluate
 
 
 def test_protected_new_firms_are_never_d(evaluated):
+    """Founded, or newly above designated size (新升规), within two years: never D."""
     run = evaluated
-    new = [result for result in run.results.select_related("enterprise")
-           if result.enterprise.founded and YEAR - result.enterprise.founded.year < 2
-           and result.grade != "T"]
-    assert all(result.grade != "D" for result in new)
+    results = list(run.results.exclude(grade="T").select_related("enterprise"))
+    founded = [r for r in results
+               if r.enterprise.founded and YEAR - r.enterprise.founded.year < 2]
+    promoted = [r for r in results if r.enterprise.above_scale_since
+                and YEAR - r.enterprise.above_scale_since < 2]
+    assert founded and len(promoted) >= 5
+    assert all(result.grade != "D" for result in founded + promoted)
+    # The registry's year of entering the statistics reaches the spec's protection gate.
+    gate = [gate["name"] for gate in run.spec_data["gates"]].index("new_firm")
+    assert all(gate in result.details["gates"] for result in promoted)
 
 
 def test_publishing_freezes_and_recomputing_gives_the_same_result(run, users):

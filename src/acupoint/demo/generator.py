@@ -26,7 +26,8 @@ ABOVE_SCALE_REVENUE = 2000.0  # 万元, the national threshold for 规上工业�
 ENTERPRISE_HEADERS = {
     "credit_code": "统一社会信用代码", "name": "企业名称", "district": "区市", "park": "园区",
     "cluster": "集聚区", "industry_code": "行业代码", "above_scale": "是否规上",
-    "founded": "成立日期", "land_mu": "用地面积(亩)", "lon": "经度", "lat": "纬度",
+    "founded": "成立日期", "above_scale_since": "纳入规上年份", "land_mu": "用地面积(亩)",
+    "lon": "经度", "lat": "纬度",
 }
 ANNUAL_HEADERS = {
     "credit_code": "统一社会信用代码", "year": "年度", "revenue": "营业收入(万元)",
@@ -171,12 +172,21 @@ def generate(enterprises: int = 20_000, years: tuple[int, int] = (2019, 2024),
     above_scale = revenue_base >= ABOVE_SCALE_REVENUE
     flip = rng.random(n) < 0.01
     above_scale = np.where(flip, ~above_scale, above_scale)
+    # The year each above-scale firm entered the statistics; about one in twelve did so in the
+    # last two years (新升规: never D in the evaluation).
+    last = max(years)
+    settled = founded_year + np.floor(rng.random(n) * np.maximum(0, last - 2 - founded_year))
+    recent = rng.random(n) < 0.08
+    since = np.where(recent, last - rng.integers(0, 2, n), np.minimum(settled, last))
+    since = np.maximum(np.maximum(since, founded_year), 1998).astype(int)  # 规上 statistics
 
     enterprise_table = pa.table({
         "credit_code": codes, "name": names, "district": district_names,
         "park": pa.array(park, pa.string()), "cluster": pa.array(cluster_names.astype(str)),
         "industry_code": industry_codes, "above_scale": np.where(above_scale, "是", "否"),
-        "founded": pa.array(founded), "land_mu": np.round(land, 2),
+        "founded": pa.array(founded),
+        "above_scale_since": pa.array(since, pa.int32(), mask=~above_scale),
+        "land_mu": np.round(land, 2),
         "lon": np.round(lon, 6), "lat": np.round(lat, 6),
     })
     annual = _annual(rng, years, founded_year, revenue_base, growth_trend, staff, tax_rate,

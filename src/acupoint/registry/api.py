@@ -48,6 +48,7 @@ class EnterpriseOut(Schema):
     industry_code: str
     industry_name: str
     above_scale: bool
+    above_scale_since: int | None = None
     founded: dt.date | None
     land_mu: float | None
     lon: float | None

@@ -125,6 +125,13 @@ ENTERPRISE_COLUMNS: tuple[Column, ...] = (
         kind="date",
     ),
     Column(
+        "above_scale_since",
+        _("Year it became above designated size"),
+        ("纳入规上年份", "规上年份", "上规年份", "升规年份", "纳入规模以上年份",
+         "above scale since", "above_scale_since"),
+        kind="year",
+    ),
+    Column(
         "land_mu",
         _("Land area"),
         ("用地面积", "占地面积", "土地面积", "实际用地面积", "land area", "land", "land_mu"),

@@ -152,6 +152,8 @@ class Enterprise(models.Model):
                                      validators=[validate_industry_class], db_index=True)
     above_scale = models.BooleanField(_("above designated size"), default=False)
     founded = models.DateField(_("founding date"), null=True, blank=True)
+    above_scale_since = models.PositiveSmallIntegerField(
+        _("above designated size since"), null=True, blank=True)
     land_mu = models.FloatField(_("land area (亩)"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)

@@ -23,7 +23,7 @@ def build(year: int, district_id: int | None = None) -> pa.Table:
     measures = [column.code for column in ANNUAL_COLUMNS]
     fields = ["enterprise__credit_code", "year", "enterprise__district__code",
               "enterprise__industry_code", "enterprise__above_scale", "enterprise__founded",
-              "enterprise__land_mu", *measures]
+              "enterprise__land_mu", "enterprise__above_scale_since", *measures]
     values = list(rows.order_by("enterprise__credit_code", "year").values_list(*fields))
     columns = list(zip(*values, strict=True)) if values else [[] for _ in fields]
     kinds = {column.code: column.kind for column in ANNUAL_COLUMNS}
@@ -34,10 +34,10 @@ def build(year: int, district_id: int | None = None) -> pa.Table:
         "industry_code": pa.array(columns[3], pa.string()),
         "above_scale": pa.array([None if v is None else int(v) for v in columns[4]], pa.int8()),
         "founded": pa.array([None if v is None else v.year for v in columns[5]], pa.int32()),
-        "above_scale_since": pa.nulls(len(values), pa.int32()),
+        "above_scale_since": pa.array(columns[7], pa.int32()),
         "land_mu": pa.array(columns[6], pa.float64()),
     }
-    for index, code in enumerate(measures, start=7):
+    for index, code in enumerate(measures, start=8):
         kind = kinds[code]
         if kind == "bool":
             table[code] = pa.array([None if v is None else int(v) for v in columns[index]],
