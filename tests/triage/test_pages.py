@@ -187,7 +187,7 @@ def test_what_if_counts_class_changes_and_their_cost(client, users, run):
     form = browser.get(url).context["form"]
     data = {name: field.initial for name, field in form.fields.items()}
     same = browser.post(url, data).context["outcome"]
-    assert same.changes == [] and same.firms == run.results.count()
+    assert same.changes == [] and same.firms == run.results.count() and same.same_inputs
     data["quotas:A"] = 0.10
     fewer_a = browser.post(url, data).context["outcome"]
     assert fewer_a.changes and all(change.before == "A" and change.after == "B"
@@ -198,6 +198,10 @@ def test_what_if_counts_class_changes_and_their_cost(client, users, run):
     electricity = more_d.amounts["electricity_surcharge"]
     assert electricity["after"] > electricity["before"]
     assert list(run.results.order_by("pk").values_list("grade", "amounts")) == stored
+    AnnualData.objects.filter(year=YEAR, tax__gt=0).update(tax=1)
+    changed = browser.post(url, data)
+    assert not changed.context["outcome"].same_inputs
+    assert 'id="inputs-changed"' in changed.content.decode()
 
 
 def test_transition_matrix_between_two_years(client, users, published):

@@ -25,6 +25,7 @@ class WhatIf:
     firms: int
     changes: list[Change]
     moves: list[tuple[str, str, int]]  # before, after, firms
+    same_inputs: bool  # False: the registry changed since the draft, which also moves firms
     # name → label, total before and after
     amounts: dict[str, dict[str, float | str]] = field(default_factory=dict)
 
@@ -86,4 +87,4 @@ def what_if(run: EvaluationRun, spec_data: dict) -> WhatIf:
     changes.sort(key=lambda change: (change.district, change.before, change.credit_code))
     return WhatIf(len(computed.rows), changes,
                   [(before, after, firms) for (before, after), firms in sorted(moves.items())],
-                  amounts)
+                  computed.inputs_sha256 == run.inputs_sha256, amounts)
