@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:pk>/transitions/", views.transitions, name="transitions"),
     path("<int:pk>/what-if/", views.what_if, name="what-if"),
     path("<int:pk>/export.<str:file_format>", views.export, name="export"),
+    path("<int:pk>/firms/", views.ranking, name="firms"),
     path("<int:pk>/firms/<str:credit_code>/", views.enterprise_card, name="card"),
 ]
