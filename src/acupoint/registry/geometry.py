@@ -21,6 +21,9 @@ def boundary_problem(geojson: object) -> str | None:
         return _("The boundary is not readable GeoJSON: %(error)s") % {"error": error}
     if geometry.is_empty:
         return _("The boundary is empty.")
+    if any(len(ring) < 4 or list(ring[0]) != list(ring[-1]) for ring in _rings(geojson)):
+        return _("A ring of the boundary is open: GeoJSON rings end where they start, with "
+                 "at least four points.")
     if not geometry.is_valid:
         from shapely.validation import explain_validity
 
@@ -30,6 +33,12 @@ def boundary_problem(geojson: object) -> str | None:
     if min_x < -180 or max_x > 180 or min_y < -90 or max_y > 90:
         return _("Boundary coordinates must be longitude/latitude in degrees (WGS 84).")
     return None
+
+
+def _rings(geojson: dict) -> list[list]:
+    polygons = ([geojson["coordinates"]] if geojson["type"] == "Polygon"
+                else geojson["coordinates"])
+    return [ring for polygon in polygons for ring in polygon]
 
 
 def area_km2(geojson: dict) -> float:
