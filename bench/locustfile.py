@@ -1,26 +1,14 @@
 """Users of the enterprise list: log in once, then filter and page through 100,000 firms."""
 
 import random
-import re
 
-from locust import HttpUser, between, task
+from locust import task
 
-DISTRICTS = ["370202", "370203", "370211", "370212", "370213", "370214", "370215", "370281",
-             "370283", "370285"]
-INDUSTRIES = ["C36", "C39", "26", "3612", "C"]
+from locust_common import DISTRICTS, INDUSTRIES, Analyst
 
 
-class Analyst(HttpUser):
-    """A person at a desk: reads a page for one to three seconds before the next click."""
-
-    wait_time = between(1, 3)
-
-    def on_start(self) -> None:
-        page = self.client.get("/accounts/login/", name="login")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        self.client.post("/accounts/login/", name="login", data={
-            "username": "bench", "password": "bench-load-2026",
-            "csrfmiddlewaretoken": token}, headers={"Referer": self.host + "/accounts/login/"})
+class EnterpriseAnalyst(Analyst):
+    """Filters and pages through the enterprise list."""
 
     @task(4)
     def filtered_page(self) -> None:

@@ -130,8 +130,9 @@ class Recomputation:
 
 
 def recompute(run: EvaluationRun) -> Recomputation:
-    """Evaluate a run again from its stored spec and compare with what it stored."""
-    computed = compute(run)
+    """Evaluate a run again from its stored spec and compare with what it stored (score,
+    class, rank; class robustness is not compared, so no uncertainty draws are made)."""
+    computed = compute(run, draws=0)
     stored = {credit_code: (score, grade, rank) for credit_code, score, grade, rank in
               run.results.values_list("enterprise__credit_code", "score", "grade", "rank")}
     differing = [row["credit_code"] for row in computed.rows

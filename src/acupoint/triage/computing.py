@@ -13,7 +13,6 @@ from typing import Any
 import ibis
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from django.conf import settings
 
 from acupoint.engine.explain import figure_columns, indicator_figures
@@ -119,9 +118,7 @@ def compute(run: Any, progress: Callable[[int], None] | None = None,
     evaluation, current = evaluate_year(table, spec, run.year)
     full = current.table.to_pyarrow()
     report(40)
-    result = evaluation.result_arrow()
-    if spec.period:  # earlier years only fed the streaks
-        result = result.filter(pc.equal(result[spec.period], run.year))
+    result = current.result_arrow()  # earlier years only fed the streaks
     draws = settings.ACUPOINT_ROBUSTNESS_DRAWS if draws is None else draws
     kept = robustness(current, draws)
     report(60)

@@ -4,7 +4,9 @@ one per priority list) and a .docx report with charts rendered from the pages' c
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO
 
 import pyarrow as pa
@@ -53,16 +55,29 @@ def _firm_table(results: QuerySet[EvaluationResult], run: EvaluationRun) -> Expo
     return ExportTable(headers, types, rows())
 
 
-def _summary_table(user, run: EvaluationRun) -> ExportTable:
+@dataclass
+class Summary:
+    """Firms per class and amount totals per class, by district: read once per page or file."""
+
+    counts: dict[str, Counter]
+    totals: dict[tuple[str, str], dict[str, float]]
+    names: list[tuple[str, str]]
+
+
+def summary(user, run: EvaluationRun) -> Summary:
     scoped = selectors.results(user, run)
-    counts = selectors.distribution(scoped, "district__name")
     names = consequence_names(run)
-    totals = selectors.amount_totals(scoped, [name for name, _label in names])
+    return Summary(selectors.distribution(scoped, "district__name"),
+                   selectors.amount_totals(scoped, [name for name, _label in names]), names)
+
+
+def _summary_table(summary: Summary) -> ExportTable:
+    names = summary.names
     headers = [_("District"), *[grade or "—" for grade in CLASS_COLUMNS], _("Firms"),
                *[f"{label} · {grade}" for _name, label in names for grade in CLASS_COLUMNS[:4]]]
     rows = []
-    for district, counter in counts.items():
-        amounts = [round(totals.get((district, grade), {}).get(name, 0.0), 2)
+    for district, counter in summary.counts.items():
+        amounts = [round(summary.totals.get((district, grade), {}).get(name, 0.0), 2)
                    for name, _label in names for grade in CLASS_COLUMNS[:4]]
         rows.append((district, *[counter.get(grade, 0) for grade in CLASS_COLUMNS],
                      sum(counter.values()), *amounts))
@@ -72,7 +87,7 @@ def _summary_table(user, run: EvaluationRun) -> ExportTable:
 
 
 def write_workbook(target: IO[bytes], user, run: EvaluationRun) -> None:
-    sheets = {_("Summary by district"): _summary_table(user, run)}
+    sheets = {_("Summary by district"): _summary_table(summary(user, run))}
     scoped = selectors.results(user, run).order_by("district__code", "rank")
     for district in sorted(set(scoped.values_list("district__name", flat=True))):
         sheets[district[:31]] = _firm_table(
@@ -83,8 +98,8 @@ def write_workbook(target: IO[bytes], user, run: EvaluationRun) -> None:
     write_xlsx(target, sheets)
 
 
-def distribution_chart(user, run: EvaluationRun, by: str, title: str) -> dict | None:
-    counts = selectors.distribution(selectors.results(user, run), by)
+def distribution_chart(counts: dict[str, Counter], title: str) -> dict | None:
+    """Stacked class shares per category, from :func:`selectors.distribution`'s counts."""
     order = {grade: index for index, grade in enumerate(CLASS_COLUMNS)}
     records = [{"category": category, "class": grade or "—", "firms": firms,
                 "order": order.get(grade, 9)}
@@ -106,30 +121,29 @@ def write_report(target: IO[bytes], user, run: EvaluationRun) -> None:
         document.add_paragraph(run.spec_data["reference"])
 
     document.add_heading(_("Class distribution by district"), level=1)
-    chart = distribution_chart(user, run, "district__name", _("District"))
+    figures = summary(user, run)
+    chart = distribution_chart(figures.counts, _("District"))
     if chart:
         document.add_picture(io.BytesIO(rendering.png(chart)), width=Cm(16))
-    summary = _summary_table(user, run)
-    rows = list(summary.rows)
+    overview = _summary_table(figures)
+    rows = list(overview.rows)
     width = len(CLASS_COLUMNS) + 2
     table = document.add_table(rows=1, cols=width, style="Light Grid Accent 1")
-    for cell, text in zip(table.rows[0].cells, summary.headers[:width], strict=True):
+    for cell, text in zip(table.rows[0].cells, overview.headers[:width], strict=True):
         cell.text = str(text)
     for row in rows:
         for cell, value in zip(table.add_row().cells, row[:width], strict=True):
             cell.text = f"{value:,}" if isinstance(value, int) else str(value)
 
-    names = consequence_names(run)
+    names = figures.names
     if names:
         document.add_heading(_("Surcharges and reliefs"), level=1)
-        totals = selectors.amount_totals(selectors.results(user, run),
-                                         [name for name, _label in names])
         table = document.add_table(rows=1, cols=2 + len(names), style="Light Grid Accent 1")
         for cell, text in zip(table.rows[0].cells, [_("District"), _("Class"),
                                                      *[label for _n, label in names]],
                               strict=True):
             cell.text = text
-        for (district, grade), amounts in totals.items():
+        for (district, grade), amounts in figures.totals.items():
             if not any(amounts.values()):
                 continue
             cells = table.add_row().cells

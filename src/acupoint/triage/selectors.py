@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Substr
 
 from acupoint.accounts.scoping import visible
-from acupoint.registry.models import District
+from acupoint.registry.models import District, Enterprise
 from acupoint.registry.selectors import industry_filter, pk_of
 from acupoint.triage.models import Appeal, EvaluationResult, EvaluationRun
 
@@ -52,9 +53,7 @@ def results(user, run: EvaluationRun, *, district: str | None = None,
     return queryset.order_by(*SORTS.get(sort, SORTS["rank"]))
 
 
-def _firms(condition: Q):
-    from acupoint.registry.models import Enterprise
-
+def _firms(condition: Q) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(condition).values("pk")
 
 
@@ -71,14 +70,12 @@ def distribution(queryset: QuerySet[EvaluationResult], by: str | Substr) -> dict
 
 def amount_totals(queryset: QuerySet[EvaluationResult], names: list[str]
                   ) -> dict[tuple[str, str], dict[str, float]]:
-    """Sum of every surcharge and relief per (district, class)."""
-    totals: dict[tuple[str, str], dict[str, float]] = defaultdict(
-        lambda: dict.fromkeys(names, 0.0))
-    for district, grade, amounts in queryset.order_by().values_list(
-            "district__name", "grade", "amounts").iterator(chunk_size=5000):
-        row = totals[(district, grade)]
-        for name in names:
-            row[name] += amounts.get(name) or 0.0
+    """Sum of every surcharge and relief per (district, class), summed by the database."""
+    sums = {f"amount_{index}": Sum(Cast(KT(f"amounts__{name}"), FloatField()))
+            for index, name in enumerate(names)}
+    totals = {(row["district__name"], row["grade"]): {
+        name: row[f"amount_{index}"] or 0.0 for index, name in enumerate(names)}
+        for row in queryset.order_by().values("district__name", "grade").annotate(**sums)}
     return dict(sorted(totals.items(), key=lambda item: (item[0][0], _class_key(item[0][1]))))
 
 
@@ -112,8 +109,7 @@ def transitions(user, earlier: EvaluationRun, later: EvaluationRun) -> Transitio
 def fragile(user, run: EvaluationRun, below: float) -> QuerySet[EvaluationResult]:
     """Firms whose class held in fewer than ``below`` of the uncertainty draws, most fragile
     first: the list an analyst reviews before publishing."""
-    return (results(user, run).filter(robustness__lt=below)
-            .order_by("robustness", "rank"))
+    return results(user, run, sort="robustness").filter(robustness__lt=below)
 
 
 def history(user, result: EvaluationResult) -> QuerySet[EvaluationResult]:
@@ -137,6 +133,5 @@ def card_result(user, run: EvaluationRun, credit_code: str) -> QuerySet[Evaluati
 def newest_published(user, enterprise_id: int) -> EvaluationResult | None:
     """The result an enterprise user's "my evaluation" link opens."""
     return (visible(user, EvaluationResult)
-            .filter(enterprise_id=enterprise_id, run__status=EvaluationRun.Status.PUBLISHED,
-                    )
+            .filter(enterprise_id=enterprise_id, run__status=EvaluationRun.Status.PUBLISHED)
             .select_related("run").order_by("-run__year", "-run__pk").first())

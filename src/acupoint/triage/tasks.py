@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from acupoint.triage.actions import execute_run
 from acupoint.triage.models import EvaluationRun
 
 
 @task()
 def evaluate_run(run_id: int) -> None:
-    from acupoint.triage.actions import execute_run
-
     execute_run(EvaluationRun.objects.get(pk=run_id))

@@ -68,18 +68,18 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     context: dict = {"run": run, "bureau": scoping.is_bureau(request.user)}
     if run.status in (EvaluationRun.Status.DRAFT, EvaluationRun.Status.PUBLISHED):
-        scoped = selectors.results(request.user, run)
-        names = reports.consequence_names(run)
+        figures = reports.summary(request.user, run)
+        by_industry = selectors.distribution(selectors.results(request.user, run),
+                                             selectors.INDUSTRY_DIVISION)
         context.update({
-            "by_district": selectors.distribution(scoped, "district__name"),
-            "by_industry": {f"{code} {industry.name(code)}": counts for code, counts in
-                            selectors.distribution(scoped, selectors.INDUSTRY_DIVISION).items()},
+            "by_district": figures.counts,
+            "by_industry": {f"{code} {industry.name(code)}": counts
+                            for code, counts in by_industry.items()},
             "classes": reports.CLASS_COLUMNS, "labels": reports.class_labels(run),
-            "totals": {key: amounts for key, amounts in selectors.amount_totals(
-                scoped, [name for name, _label in names]).items() if any(amounts.values())},
-            "amount_names": names,
-            "district_chart": reports.distribution_chart(
-                request.user, run, "district__name", _("District")),
+            "totals": {key: amounts for key, amounts in figures.totals.items()
+                       if any(amounts.values())},
+            "amount_names": figures.names,
+            "district_chart": reports.distribution_chart(figures.counts, _("District")),
             "fragile_count": selectors.fragile(request.user, run,
                                                settings.ACUPOINT_FRAGILE_BELOW).count(),
             "fragile_below": settings.ACUPOINT_FRAGILE_BELOW,
