@@ -130,3 +130,23 @@ def test_explanations_add_up_to_the_score(panel):
             continue
         assert sum(line.contribution or 0.0 for line in why.indicators) == pytest.approx(
             why.score, abs=1e-9)
+
+
+@SETTINGS
+@given(scores=st.lists(st.floats(0, 1e4, allow_nan=False), min_size=1, max_size=40),
+       pool=st.floats(0, 1e6, allow_nan=False).map(lambda x: round(x, 2)),
+       cap_share=st.one_of(st.none(), st.floats(0.05, 1.0)))
+def test_a_pool_is_paid_to_the_unit_and_adds_up_exactly(scores, pool, cap_share):
+    from acupoint.engine.rewards import allocate
+    from acupoint.engine.spec import Consequence
+
+    cap = None if cap_share is None else round(pool * cap_share, 2)
+    consequence = Consequence(name="r", unit="万元", kind="pool", pool=pool, cap=cap)
+    amounts = allocate(consequence, np.array(scores), np.ones(len(scores), bool))
+    cents = np.round(amounts * 100)
+    assert np.allclose(amounts * 100, cents)  # whole cents of the unit
+    positive = sum(1 for score in scores if score > 0)
+    room = math.inf if cap is None else round(cap * 100) * positive
+    assert cents.sum() == min(round(pool * 100), room) or not positive
+    if cap is not None:
+        assert (cents <= round(cap * 100)).all()

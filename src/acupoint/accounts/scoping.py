@@ -18,7 +18,7 @@ class ScopePath:
     def __init__(self, *, enterprise: str | None = None, district: str | None = None,
                  cluster: str | None = None, owner: str | None = None,
                  public: bool = False, citywide: bool = False,
-                 released: dict | None = None) -> None:
+                 released: dict | None = None, outside_bureau: dict | None = None) -> None:
         self.enterprise = enterprise
         self.district = district
         # Rows without a district cover the whole city (a city-wide evaluation run): a district
@@ -31,6 +31,9 @@ class ScopePath:
         # What must also hold before an enterprise user sees its own row (a result only once
         # its run is published).
         self.released = released or {}
+        # What must hold before anyone outside the bureau sees a row (a draft assessment
+        # stays with the bureau until it is published).
+        self.outside_bureau = outside_bureau or {}
 
 
 _PATHS: dict[type[Model], ScopePath] = {}
@@ -44,6 +47,7 @@ def _registered() -> None:
     if _PATHS:
         return
     from acupoint.accounts.models import AuditEntry
+    from acupoint.clusters import models as race
     from acupoint.registry.models import (
         AnnualData,
         Cluster,
@@ -68,6 +72,19 @@ def _registered() -> None:
                                          released={"run__status": "published"}))
     register(Appeal, ScopePath(enterprise="enterprise", district="enterprise__district"))
     register(AuditEntry, ScopePath())
+    register(race.Assessment, ScopePath(public=True, outside_bureau={"status": "published"}))
+    register(race.AssessmentResult, ScopePath(
+        public=True, outside_bureau={"assessment__status": "published"}))
+    register(race.StatusChange, ScopePath(public=True))
+    register(race.Meeting, ScopePath(public=True))
+    register(race.RelocationSite, ScopePath(public=True))
+    register(race.PeriodFigures, ScopePath(cluster="cluster", district="cluster__district"))
+    register(race.ExpertScore, ScopePath())
+    register(race.Task, ScopePath(cluster="cluster", district="district"))
+    register(race.TaskUpdate, ScopePath(cluster="task__cluster", district="task__district"))
+    register(race.TransformationCase, ScopePath(enterprise="enterprise",
+                                                district="enterprise__district",
+                                                cluster="enterprise__cluster"))
 
 
 def role_of(user) -> str | None:
@@ -103,6 +120,8 @@ def visible(user, model_or_queryset: type[Model] | QuerySet) -> QuerySet:
     queryset = (model_or_queryset if isinstance(model_or_queryset, QuerySet)
                 else model_or_queryset._default_manager.all())
     path = _PATHS[queryset.model]
+    if path.outside_bureau and not is_bureau(user):
+        queryset = queryset.filter(**path.outside_bureau)
     if path.public:
         return queryset
     condition = _filter_for(user, path)

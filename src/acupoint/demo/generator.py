@@ -129,6 +129,7 @@ def generate(enterprises: int = 20_000, years: tuple[int, int] = (2019, 2024),
 
     industry_codes = rng.choice(classes, size=n)
     cluster_names = np.full(n, "", dtype=object)
+    density = np.ones(n)
     lon = centres[:, 0] + rng.normal(0, 0.06, n)
     lat = centres[:, 1] + rng.normal(0, 0.045, n)
     for spec, cluster in zip(CLUSTERS, geo["clusters"], strict=True):
@@ -136,7 +137,8 @@ def generate(enterprises: int = 20_000, years: tuple[int, int] = (2019, 2024),
         members = in_district[rng.random(len(in_district)) < 0.45 / _clusters_in(spec.district)]
         cluster_names[members] = spec.name
         leading = [code for prefix in spec.leading for code in _classes_under(prefix, classes)]
-        on_chain = members[rng.random(len(members)) < 0.75]
+        density[members] = spec.density
+        on_chain = members[rng.random(len(members)) < spec.focus]
         industry_codes[on_chain] = rng.choice(leading, size=len(on_chain))
         lon[members], lat[members] = _points_in(cluster["boundary"], len(members), rng)
 
@@ -155,7 +157,8 @@ def generate(enterprises: int = 20_000, years: tuple[int, int] = (2019, 2024),
     # One latent size drives revenue, land, staff and investment: correlated, heavy-tailed.
     size = rng.normal(0, 1, n)
     revenue_base = np.exp(np.log(900) + 1.55 * size + rng.standard_t(4, n) * 0.15)
-    land = np.exp(np.log(18) + 0.62 * 1.55 * size + rng.normal(0, 0.55, n))
+    land = np.maximum(np.exp(np.log(18) + 0.62 * 1.55 * size + rng.normal(0, 0.55, n)) / density,
+                      0.1)
     staff = np.maximum(3, np.round(np.exp(np.log(45) + 0.7 * 1.55 * size + rng.normal(0, 0.4, n))))
     tax_rate = rng.beta(2.2, 45, n) * np.where(heavy, 0.8, 1.0)
     va_rate = rng.beta(5, 14, n)
@@ -167,6 +170,9 @@ def generate(enterprises: int = 20_000, years: tuple[int, int] = (2019, 2024),
     export_share = np.where(exporter, rng.beta(1.5, 3.0, n), 0.0)
     growth_trend = rng.normal(0.06, 0.08, n)
 
+    # The bureau names the cluster of about a third of the members in the file; the others
+    # are members because their site lies inside the boundary.
+    named = np.where(np.random.default_rng(seed + 1).random(n) < 0.35, cluster_names, "")
     codes = _unique_codes(rng, district_codes)
     names = _names(rng, n, industry_codes)
     above_scale = revenue_base >= ABOVE_SCALE_REVENUE
@@ -182,7 +188,7 @@ def generate(enterprises: int = 20_000, years: tuple[int, int] = (2019, 2024),
 
     enterprise_table = pa.table({
         "credit_code": codes, "name": names, "district": district_names,
-        "park": pa.array(park, pa.string()), "cluster": pa.array(cluster_names.astype(str)),
+        "park": pa.array(park, pa.string()), "cluster": pa.array(named.astype(str)),
         "industry_code": industry_codes, "above_scale": np.where(above_scale, "是", "否"),
         "founded": pa.array(founded),
         "above_scale_since": pa.array(since, pa.int32(), mask=~above_scale),
@@ -240,6 +246,10 @@ def _annual(rng, years, founded_year, revenue_base, growth_trend, staff, tax_rat
         shock = -0.07 if year == 2020 else 0.0
         revenue = revenue_base * level * np.exp(rng.normal(0, 0.08, len(codes)))
         investment = revenue * np.exp(rng.normal(np.log(0.08), 0.9, len(codes)))
+        # A new industrial project invests several times its early revenue while it builds.
+        young = year - founded_year < 3
+        investment = np.where(young, revenue * np.exp(rng.normal(np.log(4.0), 0.4, len(codes))),
+                              investment)
         frame = {
             "credit_code": codes[alive], "year": np.full(alive.sum(), year, dtype=np.int32),
             "revenue": revenue[alive],

@@ -10,6 +10,8 @@ from pathlib import Path
 from acupoint.accounts.actions import do_create_user
 from acupoint.accounts.models import User
 from acupoint.accounts.roles import ParticipantKind, Role
+from acupoint.clusters.actions import do_apply_membership
+from acupoint.demo import race
 from acupoint.registry.actions import do_import_file, do_load_geography
 from acupoint.registry.models import Cluster, District, Enterprise, ImportBatch
 
@@ -33,6 +35,8 @@ def load_city(directory: Path, progress=None) -> list[ImportBatch]:
         if batch.status != ImportBatch.Status.LANDED:
             raise RuntimeError(f"demo file {path} was rejected: {batch.errors[:5]}")
         batches.append(batch)
+    do_apply_membership(None)
+    race.seed()
     return batches
 
 

@@ -45,8 +45,27 @@ def split_by_tiers(ranks: np.ndarray, consequence: Consequence) -> np.ndarray:
     return amounts
 
 
+def in_units(amounts: np.ndarray, decimals: int) -> np.ndarray:
+    """Amounts rounded to ``decimals`` so that they still add up to their rounded total.
+
+    Each amount is cut down to the unit, then the units the cutting lost go one each to the
+    largest remainders (the largest-remainder method), so a fund split in 万元 to the cent of
+    a 万元 is paid out to the last unit: no share is more than one unit from its exact value.
+    """
+    scale = 10 ** decimals
+    exact = np.asarray(amounts, float) * scale
+    floors = np.floor(exact + 1e-9)
+    short = int(round(round(exact.sum()) - floors.sum()))
+    if short > 0:
+        order = np.argsort(-(exact - floors), kind="stable")[:short]
+        floors[order] += 1
+    return floors / scale
+
+
 def allocate(consequence: Consequence, scores: np.ndarray, eligible: np.ndarray) -> np.ndarray:
-    """Amounts per entity (0 for the ineligible); ranks count among the eligible only."""
+    """Amounts per entity (0 for the ineligible); ranks count among the eligible only.
+
+    Amounts come in whole units of ``decimals`` and add up exactly to what is paid out."""
     amounts = np.zeros(len(scores))
     picks = np.flatnonzero(eligible & np.isfinite(scores))
     if not len(picks):
@@ -58,4 +77,4 @@ def allocate(consequence: Consequence, scores: np.ndarray, eligible: np.ndarray)
         ranks = np.empty(len(picks))
         ranks[order] = np.arange(1, len(picks) + 1)
         amounts[picks] = split_by_tiers(ranks, consequence)
-    return amounts
+    return in_units(amounts, consequence.decimals)

@@ -45,6 +45,11 @@ def adjustment_flag(index: int) -> str:
     return f"_adjustment_{index}"
 
 
+def criterion_column(index: int) -> str:
+    """1 / 0: whether criterion ``index`` of a ``count`` classification holds for the row."""
+    return f"_criterion_{index}"
+
+
 def eligible_column(name: str) -> str:
     return f"_eligible_{name}"
 
@@ -694,7 +699,9 @@ class _Builder:
         else:
             met = [self.compile(item.when, "classes", "criteria", index).fill_null(False)
                    .cast("int64") for index, item in enumerate(classes.criteria)]
-            self.table = self.table.mutate(criteria_met=sum(met[1:], met[0]))
+            self.table = self.table.mutate(criteria_met=sum(met[1:], met[0]),
+                                           **{criterion_column(index): flag
+                                              for index, flag in enumerate(met)})
             label = _first_level([(self.table.criteria_met >= level.min_met, level.name)
                                   for level in levels if level.min_met is not None],
                                  levels[-1].name)

@@ -221,6 +221,7 @@ class Consequence(_Model):
     split: Literal["score_share", "rank_tiers"] = "score_share"
     tiers: list[Tier] = []
     cap: float | None = Field(None, ge=0)
+    decimals: int = Field(2, ge=0, le=6)  # pool shares are paid in whole units of this
 
     @model_validator(mode="after")
     def _complete(self) -> Consequence:

@@ -148,6 +148,9 @@ class Enterprise(models.Model):
                              on_delete=models.SET_NULL, related_name="enterprises")
     cluster = models.ForeignKey(Cluster, verbose_name=_("cluster"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="enterprises")
+    # Set explicitly (an import naming the cluster) rather than found by the site's boundary.
+    cluster_assigned = models.BooleanField(_("cluster assigned explicitly"), default=False,
+                                           db_default=False)
     industry_code = models.CharField(_("industry code"), max_length=4,
                                      validators=[validate_industry_class], db_index=True)
     above_scale = models.BooleanField(_("above designated size"), default=False)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "acupoint.accounts",
     "acupoint.registry",
     "acupoint.triage",
+    "acupoint.clusters",
     "acupoint.dashboard",
 ]
 

@@ -143,6 +143,11 @@ def _write_enterprises(validated: ValidatedFile, batch_id: int, source: str, now
             f"WHERE {table}.credit_code = {stage}.credit_code AND ({differs})",
             [batch_id, source, now],
         )
+    if "cluster" in present:
+        # A cluster named in a file is the bureau's explicit assignment: boundaries do not
+        # override it when membership is recomputed.
+        _execute(f"UPDATE {table} SET cluster_assigned = %s WHERE credit_code IN "
+                 f"(SELECT credit_code FROM {stage} WHERE cluster_id IS NOT NULL)", [True])
     _drop(stage)
 
 
