@@ -89,19 +89,20 @@ def period_table(year: int, period: str, racing: set[str], assessed: set[str]) -
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def _binding(table: ibis.Table, creation: Spec) -> dict[str, list[dict[str, Any]]]:
-    """Each creation standard per cluster: met or not, and the figures it reads."""
-    evaluation = evaluate(table, creation)
-    derived = set(creation.derive)
-    criteria = creation.classes.criteria if creation.classes else []
-    verdicts: dict[str, list[dict[str, Any]]] = {}
+def criteria_verdicts(table: ibis.Table, spec: Spec) -> dict[str, dict[str, Any]]:
+    """Per cluster: the class of a ``count`` spec, and each criterion met or not with the
+    figures it reads (the creation standards, the demonstration-base thresholds)."""
+    evaluation = evaluate(table, spec)
+    derived = set(spec.derive)
+    criteria = spec.classes.criteria if spec.classes else []
+    verdicts: dict[str, dict[str, Any]] = {}
     for row in evaluation.table.to_pyarrow().to_pylist():
-        verdicts[row["cluster"]] = [{
+        verdicts[row["cluster"]] = {"class": row.get("class"), "criteria": [{
             "name": criterion.name,
             "met": bool(row[criterion_column(index)]),
             "figures": {name: row.get(name) for name in sorted(parse(criterion.when).names)
                         if name in derived or name in row},
-        } for index, criterion in enumerate(criteria)]
+        } for index, criterion in enumerate(criteria)]}
     return verdicts
 
 
@@ -110,7 +111,8 @@ def compute(year: int, period: str, race: Spec, fund: Decimal, racing: set[str],
     creation = load_spec(CREATION_SPEC)
     arrow = period_table(year, period, racing, assessed)
     con = ibis.duckdb.connect()
-    binding = _binding(con.create_table("creation", arrow), creation)
+    binding = {code: verdict["criteria"] for code, verdict in
+               criteria_verdicts(con.create_table("creation", arrow), creation).items()}
     arrow = arrow.append_column("binding_met", pa.array(
         [float(all(item["met"] for item in binding[code]))
          for code in arrow["cluster"].to_pylist()], pa.float64()))

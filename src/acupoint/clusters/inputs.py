@@ -13,7 +13,8 @@ from acupoint.registry.models import AnnualData, Cluster
 
 NEW_PROJECT_YEARS = 3  # a member founded this recently counts as a new industrial project
 FIGURES = ("members", "revenue", "tax", "land_mu", "leading_revenue", "new_investment",
-           "new_land_mu", "value_added", "employees", "rd_spend", "hightech_revenue")
+           "new_land_mu", "value_added", "employees", "rd_spend", "hightech_revenue",
+           "energy_tce", "emissions", "exports", "accidents")
 
 
 def _leading(industry_code: str, codes: list[str]) -> bool:
@@ -26,9 +27,11 @@ def member_sums(year: int, clusters: dict[int, Cluster]) -> dict[int, dict[str, 
     rows = (AnnualData.objects.filter(year=year, enterprise__cluster__isnull=False)
             .values_list("enterprise__cluster_id", "enterprise__industry_code",
                          "enterprise__land_mu", "enterprise__founded", "revenue", "tax",
-                         "fixed_asset_investment", "value_added", "employees", "rd_spend"))
+                         "fixed_asset_investment", "value_added", "employees", "rd_spend",
+                         "energy_tce", "emissions", "exports", "major_accident"))
     for (cluster_id, industry_code, land, founded, revenue, tax, investment, value_added,
-         employees, rd_spend) in rows.iterator(chunk_size=5000):
+         employees, rd_spend, energy, emissions, exports, accident) in rows.iterator(
+            chunk_size=5000):
         total = sums[cluster_id]
         revenue = revenue or 0.0
         total["members"] += 1
@@ -38,6 +41,10 @@ def member_sums(year: int, clusters: dict[int, Cluster]) -> dict[int, dict[str, 
         total["value_added"] += value_added or 0.0
         total["employees"] += employees or 0
         total["rd_spend"] += rd_spend or 0.0
+        total["energy_tce"] += energy or 0.0
+        total["emissions"] += emissions or 0.0
+        total["exports"] += exports or 0.0
+        total["accidents"] += int(bool(accident))
         if _leading(industry_code or "", clusters[cluster_id].leading_industries):
             total["leading_revenue"] += revenue
         if is_hightech(industry_code or ""):
@@ -60,8 +67,9 @@ def build(year: int) -> pa.Table:
         "year": pa.array([year] * len(ordered), pa.int32()),
         **{name: pa.array([sums[cluster.pk].get(name, 0.0) if cluster.pk in sums else None
                            for cluster in ordered], pa.float64()) for name in FIGURES},
-        "revenue_before": pa.array([before[cluster.pk]["revenue"] if cluster.pk in before
-                                    else None for cluster in ordered], pa.float64()),
+        **{f"{name}_before": pa.array([before[cluster.pk][name] if cluster.pk in before
+                                       else None for cluster in ordered], pa.float64())
+           for name in ("revenue", "value_added")},
         "has_management_body": [int(bool(cluster.management_body.strip())) for cluster in ordered],
         "has_creation_plan": [int(cluster.has_creation_plan) for cluster in ordered],
         "has_development_plan": [int(cluster.has_development_plan) for cluster in ordered],

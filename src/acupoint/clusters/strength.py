@@ -1,0 +1,154 @@
+"""How strong each cluster is beside the race: location quotients of its leading industries,
+European-Cluster-Observatory-style stars, the MIIT-style star rating, the demonstration-base
+thresholds, and the plan's targets."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from acupoint.clusters import assessing
+from acupoint.engine.scorecard import evaluate
+from acupoint.engine.spec import load_spec
+from acupoint.registry.models import AnnualData, Cluster
+
+MIIT_SPEC = assessing.SPECS / "miit_stars.yaml"
+BASE_SPEC = assessing.SPECS / "demonstration_base.yaml"
+ECO_SPECIALISATION_LQ = 2.0  # the Observatory's specialisation star
+ECO_TOP_SHARE = 0.10  # size and focus stars: the top tenth of clusters
+YI = 10_000  # 万元 per 亿元
+# Targets to 2021 of the 2019–2021 plan: clusters by revenue band (亿元), growth, concentration.
+BAND_TARGETS = ((100, None, 10), (300, 500, 5), (500, 1000, 3), (1000, None, 3))
+GROWTH_TARGET = 0.10
+CONCENTRATION_TARGET = 0.70
+
+
+@dataclass
+class Strength:
+    cluster: str
+    name: str
+    revenue_lq: float | None
+    employment_lq: float | None
+    eco_stars: dict[str, bool] = field(default_factory=dict)
+    miit_stars: str | None = None
+    miit_score: float | None = None
+    base: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def eco_count(self) -> int:
+        return sum(self.eco_stars.values())
+
+
+def _ratio(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+def location_quotients(year: int) -> dict[str, tuple[float | None, float | None]]:
+    """(revenue LQ, employment LQ) of each cluster's leading industries against the city:
+    (the cluster's leading share) ÷ (the city's share in the same industries)."""
+    clusters = list(Cluster.objects.all())
+    city = {"revenue": 0.0, "employees": 0.0}
+    city_leading = defaultdict(lambda: {"revenue": 0.0, "employees": 0.0})
+    own = defaultdict(lambda: {"revenue": 0.0, "employees": 0.0, "leading_revenue": 0.0,
+                               "leading_employees": 0.0})
+    rows = AnnualData.objects.filter(year=year).values_list(
+        "enterprise__industry_code", "enterprise__cluster_id", "revenue", "employees")
+    for code, cluster_id, revenue, employees in rows.iterator(chunk_size=10_000):
+        revenue, employees = revenue or 0.0, employees or 0
+        city["revenue"] += revenue
+        city["employees"] += employees
+        for cluster in clusters:
+            leading = code.startswith(tuple(cluster.leading_industries))
+            if leading:
+                city_leading[cluster.pk]["revenue"] += revenue
+                city_leading[cluster.pk]["employees"] += employees
+            if cluster_id == cluster.pk:
+                own[cluster.pk]["revenue"] += revenue
+                own[cluster.pk]["employees"] += employees
+                if leading:
+                    own[cluster.pk]["leading_revenue"] += revenue
+                    own[cluster.pk]["leading_employees"] += employees
+    result = {}
+    for cluster in clusters:
+        mine, base = own[cluster.pk], city_leading[cluster.pk]
+        quotients = []
+        for measure in ("revenue", "employees"):
+            local = _ratio(mine[f"leading_{measure}"], mine[measure])
+            overall = _ratio(base[measure], city[measure])
+            quotients.append(local / overall if local is not None and overall else None)
+        result[cluster.code] = (quotients[0], quotients[1])
+    return result
+
+
+def _top(values: dict[str, float]) -> set[str]:
+    """The top tenth (at least one) of the clusters by value."""
+    ranked = sorted(values, key=lambda code: -values[code])
+    return set(ranked[:max(1, math.ceil(len(ranked) * ECO_TOP_SHARE))])
+
+
+def assess(year: int) -> list[Strength]:
+    """Every cluster's strength in ``year`` (reports and expert scores of that year)."""
+    clusters = {cluster.code: cluster for cluster in Cluster.objects.all()}
+    table = assessing.period_table(year, str(year), set(clusters), set(clusters))
+    rows = {row["cluster"]: row for row in table.to_pylist()}
+    quotients = location_quotients(year)
+    district_employment: dict[int, float] = defaultdict(float)
+    for district_id, employees in AnnualData.objects.filter(year=year).values_list(
+            "enterprise__district_id", "employees").iterator(chunk_size=10_000):
+        district_employment[district_id] += employees or 0
+    employment = {code: row["employees"] or 0.0 for code, row in rows.items()}
+    focus = {code: _ratio(employment[code],
+                          district_employment[clusters[code].district_id]) or 0.0
+             for code in rows}
+    big, focused = _top(employment), _top(focus)
+    con = ibis.duckdb.connect()
+    data = con.create_table("strength", table)
+    miit = {row["cluster"]: row for row in
+            evaluate(data, load_spec(MIIT_SPEC)).result_arrow().to_pylist()}
+    base = assessing.criteria_verdicts(data, load_spec(BASE_SPEC))
+    strengths = []
+    for code in sorted(rows):
+        revenue_lq, employment_lq = quotients[code]
+        strengths.append(Strength(
+            cluster=code, name=clusters[code].name, revenue_lq=revenue_lq,
+            employment_lq=employment_lq,
+            eco_stars={"size": code in big,
+                       "specialisation": (employment_lq or 0) >= ECO_SPECIALISATION_LQ,
+                       "focus": code in focused},
+            miit_stars=miit[code].get("class"), miit_score=miit[code].get("score"),
+            base=base[code]))
+    return strengths
+
+
+@dataclass
+class Targets:
+    year: int
+    growth: dict[str, float | None]
+    total_growth: float | None
+    bands: list[tuple[str, int, int]]  # (band, clusters now, target)
+    concentration: float | None
+    growth_target: float = GROWTH_TARGET
+    concentration_target: float = CONCENTRATION_TARGET
+
+
+def targets(year: int) -> Targets:
+    table: pa.Table = assessing.inputs.build(year)
+    rows = [row for row in table.to_pylist() if row["members"]]
+    growth = {row["cluster"]: (row["revenue"] / row["revenue_before"] - 1
+                               if row["revenue_before"] else None) for row in rows}
+    revenue = sum(row["revenue"] for row in rows)
+    before = sum(row["revenue_before"] or 0 for row in rows)
+    bands = []
+    for low, high, target in BAND_TARGETS:
+        count = sum(1 for row in rows if row["revenue"] / YI >= low
+                    and (high is None or row["revenue"] / YI < high))
+        label = f"≥ {low} 亿" if high is None else f"{low}–{high} 亿"
+        bands.append((label, count, target))
+    leading = sum(row["leading_revenue"] for row in rows)
+    return Targets(year, growth, revenue / before - 1 if before else None, bands,
+                   _ratio(leading, revenue))
