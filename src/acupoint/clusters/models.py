@@ -94,6 +94,10 @@ class AssessmentResult(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment_id} {self.cluster_id}"
 
+    @property
+    def pillar_values(self) -> list[float | None]:
+        return [self.pillars.get(code) for code, _label in PILLARS]
+
 
 class StatusChange(models.Model):
     """The status history (动态管理): every entry, promotion, yellow card and exit."""

@@ -20,6 +20,8 @@ NAVIGATION = (
     ("triage:appeals", _("Appeals"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
                                       Role.DISTRICT_OFFICER}),
     ("registry:cluster-list", _("Clusters"), _ALL),
+    ("clusters:overview", _("Cluster race"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
+                                              Role.DISTRICT_OFFICER, Role.CLUSTER_MANAGER}),
     ("registry:district-list", _("Districts"), _ALL),
     ("registry:import", _("Import"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
                                       Role.DISTRICT_OFFICER}),
