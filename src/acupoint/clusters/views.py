@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tempfile
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +24,7 @@ from acupoint.clusters.forms import (
     TaskUpdateForm,
     parse_decisions,
 )
-from acupoint.clusters.models import PILLARS, Assessment, Standing, Task, TransformationCase
+from acupoint.clusters.models import PILLARS, Assessment, Standing, TransformationCase
 from acupoint.registry.models import AnnualData
 from acupoint.registry.selectors import clusters as visible_clusters
 from acupoint.registry.selectors import districts as visible_districts
@@ -119,7 +118,7 @@ def export(request: HttpRequest, pk: int, file_format: str) -> FileResponse:
     writers = {"xlsx": reports.write_workbook, "docx": reports.write_report}
     if file_format not in writers:
         raise Http404
-    target = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     writers[file_format](target, request.user, assessment)
     target.seek(0)
     return FileResponse(target, as_attachment=True,
