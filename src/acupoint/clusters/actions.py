@@ -298,23 +298,29 @@ def do_update_case(acting_user, case: TransformationCase, *, status: str, progre
     return case
 
 
+def current_membership() -> membership.Membership:
+    """Members as the boundaries and the explicit assignments give them now, with what does
+    not add up (overlaps, firms in two boundaries or in none, sites missing)."""
+    clusters = {cluster.code: cluster for cluster in Cluster.objects.exclude(boundary=None)}
+    explicit, sites = {}, []
+    for code, lon, lat, assigned, cluster in Enterprise.objects.values_list(
+            "credit_code", "lon", "lat", "cluster_assigned", "cluster__code").iterator(
+            chunk_size=5000):
+        sites.append(membership.Site(code, lon, lat))
+        if assigned and cluster:
+            explicit[code] = cluster
+    return membership.assign({code: cluster.boundary for code, cluster in clusters.items()},
+                             sites, explicit)
+
+
 def do_apply_membership(acting_user) -> membership.Membership:
     """Members by boundary for every firm the bureau has not assigned explicitly."""
     _bureau_only(acting_user, _("Only the bureau may recompute cluster membership."))
-    clusters = {cluster.code: cluster for cluster in Cluster.objects.exclude(boundary=None)}
-    firms = Enterprise.objects.select_related("cluster").only(
-        "credit_code", "lon", "lat", "cluster__code", "cluster_assigned")
-    explicit, sites = {}, []
-    for firm in firms.iterator(chunk_size=5000):
-        sites.append(membership.Site(firm.credit_code, firm.lon, firm.lat))
-        if firm.cluster_assigned and firm.cluster_id:
-            explicit[firm.credit_code] = firm.cluster.code
-    result = membership.assign({code: cluster.boundary for code, cluster in clusters.items()},
-                               sites, explicit)
+    result = current_membership()
     by_cluster: dict[str | None, list[str]] = {}
-    for site in sites:
-        if site.key not in explicit:
-            by_cluster.setdefault(result.cluster_of.get(site.key), []).append(site.key)
+    for key in [*result.cluster_of, *result.ambiguous, *result.outside, *result.without_site]:
+        if key not in result.explicit:
+            by_cluster.setdefault(result.cluster_of.get(key), []).append(key)
     every = {cluster.code: cluster for cluster in Cluster.objects.all()}
     with transaction.atomic():
         for code, keys in by_cluster.items():
@@ -322,8 +328,8 @@ def do_apply_membership(acting_user) -> membership.Membership:
                 Enterprise.objects.filter(credit_code__in=keys[start:start + 5000]).update(
                     cluster=every.get(code) if code else None)
         record(acting_user, "clusters.membership", None, object_type="registry.Enterprise",
-               after={"explicit": len(explicit), "by_boundary": len(result.cluster_of)
-                      - len(explicit), "outside": len(result.outside),
+               after={"explicit": len(result.explicit), "by_boundary": len(result.cluster_of)
+                      - len(result.explicit), "outside": len(result.outside),
                       "ambiguous": len(result.ambiguous),
                       "overlaps": [[item.first, item.second] for item in result.overlaps]})
     return result

@@ -14,5 +14,6 @@ urlpatterns = [
     path("traditional/", views.traditional, name="traditional"),
     path("traditional/<int:pk>/update", views.case_update, name="case-update"),
     path("strength/", views.strength_page, name="strength"),
+    path("membership/", views.membership_page, name="membership"),
     path("<str:code>/", views.cluster_page, name="cluster"),
 ]

@@ -270,3 +270,18 @@ def strength_page(request: HttpRequest) -> HttpResponse:
     return render(request, "clusters/strength.html", {
         "year": year, "years": years, "strengths": strength.assess(year),
         "targets": strength.targets(year)})
+
+
+@login_required
+def membership_page(request: HttpRequest) -> HttpResponse:
+    """The bureau's membership report, and recomputing membership from the boundaries."""
+    if not scoping.is_bureau(request.user):
+        raise PermissionDenied(_("Only the bureau may recompute cluster membership."))
+    if request.method == "POST":
+        actions.do_apply_membership(request.user)
+        messages.success(request, _("Membership recomputed from the boundaries."))
+        return redirect("clusters:membership")
+    result = actions.current_membership()
+    return render(request, "clusters/membership.html", {
+        "result": result, "explicit": len(result.explicit),
+        "by_boundary": len(result.cluster_of) - len(result.explicit)})

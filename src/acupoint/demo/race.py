@@ -10,6 +10,7 @@ import numpy as np
 from django.db.models import Sum
 from django.utils import timezone
 
+from acupoint.clusters.layout import ensure_sites
 from acupoint.clusters.models import (
     PILLARS,
     ExpertScore,
@@ -101,6 +102,7 @@ def _meetings(rng: np.random.Generator, clusters: list[Cluster]) -> None:
 
 
 def _cases(rng: np.random.Generator) -> None:
+    ensure_sites(RelocationSite)  # a test database flushed after migrating has none
     sites = {kind: list(RelocationSite.objects.filter(kind=kind))
              for kind in RelocationSite.Kind.values}
     firms = Enterprise.objects.order_by("credit_code")
