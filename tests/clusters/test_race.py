@@ -4,6 +4,7 @@ rules say — checked against an independent reading of the rules."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -115,9 +116,13 @@ def test_published_assessments_are_frozen_and_published_in_order(users):
     later = actions.do_assess(None, year=YEARS[1], fund=FUND)
     earlier = actions.do_assess(None, year=YEARS[0], fund=FUND)
     actions.do_publish_assessment(None, later)
-    with pytest.raises(ValidationError, match="in order"):
+    with pytest.raises(ValidationError, match=re.escape(gettext(
+            "%(later)s is already published: periods are published in order.")
+            % {"later": later.period})):
         actions.do_publish_assessment(None, earlier)
-    with pytest.raises(ValidationError, match="cannot be recomputed"):
+    with pytest.raises(ValidationError, match=re.escape(gettext(
+            "The assessment of %(period)s is published and cannot be recomputed.")
+            % {"period": later.period})):
         actions.do_assess(None, year=YEARS[1], fund=FUND)
 
 
@@ -125,7 +130,9 @@ def test_a_draft_computed_before_standings_changed_must_be_recomputed(users):
     draft = actions.do_assess(None, year=YEARS[0], fund=FUND)
     actions.do_set_standing(users["admin"], Cluster.objects.get(code="QD07"),
                             Standing.ACTIVE, "联席会议决定纳入")
-    with pytest.raises(ValidationError, match="compute it again"):
+    with pytest.raises(ValidationError, match=re.escape(gettext(
+            "Cluster standings changed since this draft was computed; compute it again before "
+            "publishing."))):
         actions.do_publish_assessment(None, draft)
 
 
