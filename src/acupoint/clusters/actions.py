@@ -112,12 +112,11 @@ def do_assess(acting_user, *, year: int, quarter: int | None = None,
             pillars=item.pillars, indicators=item.indicators, score=item.score,
             rank=item.rank, grade=item.grade, availability=item.availability,
             reward=item.reward, reward_basis=item.reward_basis,
-            standing_before=now[item.cluster],
-            standing=decisions.get(item.cluster, management.Decision(
-                now[item.cluster], 0, "")).standing,
-            failures=decisions[item.cluster].failures if item.cluster in decisions else 0,
-            reason=decisions[item.cluster].reason if item.cluster in decisions else "",
-        ) for item in computed.outcomes])
+            standing_before=now[item.cluster], standing=decision.standing,
+            failures=decision.failures, reason=decision.reason,
+        ) for item in computed.outcomes
+            for decision in [decisions.get(item.cluster)
+                             or management.Decision(now[item.cluster], 0, "")]])
         record(acting_user, "clusters.assess", assessment,
                after={"period": period, "fund": str(fund)})
     return assessment

@@ -66,27 +66,21 @@ def period_table(year: int, period: str, racing: set[str], assessed: set[str]) -
     experts = {(code, pillar): score for code, pillar, score in
                ExpertScore.objects.filter(period=period)
                .values_list("cluster__code", "pillar", "score")}
-    rows = []
-    for row in inputs.build(year).to_pylist():
-        code = row["cluster"]
-        if code not in assessed:
-            continue
-        report = reports.get(code)
-        row["period"] = period
-        row["racing"] = int(code in racing)
-        for name in REPORTED:
-            value = getattr(report, name) if report else None
-            row[name] = None if value is None else float(value)
-        for pillar, _label in PILLARS:
-            row[expert_column(pillar)] = experts.get((code, pillar))
-        rows.append(row)
-    floats = {name for name in rows[0] if name not in ("cluster", "period", "year")} \
-        if rows else set()
-    schema = pa.schema([(name, pa.string() if name in ("cluster", "period")
-                         else pa.int32() if name == "year" else pa.float64())
-                        for name in (rows[0] if rows else {"cluster": 0})
-                        if name in floats or name in ("cluster", "period", "year")])
-    return pa.Table.from_pylist(rows, schema=schema)
+    base = inputs.build(year)
+    table = base.filter(pa.array([code in assessed for code in base["cluster"].to_pylist()]))
+    codes = table["cluster"].to_pylist()
+    columns = {"period": pa.array([period] * len(codes), pa.string()),
+               "racing": pa.array([float(code in racing) for code in codes], pa.float64())}
+    for name in REPORTED:
+        values = [getattr(reports[code], name) if code in reports else None for code in codes]
+        columns[name] = pa.array([None if value is None else float(value)
+                                  for value in values], pa.float64())
+    for pillar, _label in PILLARS:
+        columns[expert_column(pillar)] = pa.array([experts.get((code, pillar))
+                                                   for code in codes], pa.float64())
+    for name, values in columns.items():
+        table = table.append_column(name, values)
+    return table
 
 
 def criteria_verdicts(table: ibis.Table, spec: Spec) -> dict[str, dict[str, Any]]:

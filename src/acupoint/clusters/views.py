@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +27,7 @@ from acupoint.registry.models import AnnualData
 from acupoint.registry.selectors import clusters as visible_clusters
 from acupoint.registry.selectors import districts as visible_districts
 from acupoint.site import charts
+from acupoint.site.downloads import file_response
 
 RACE_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST, Role.DISTRICT_OFFICER,
               Role.CLUSTER_MANAGER}
@@ -118,11 +117,8 @@ def export(request: HttpRequest, pk: int, file_format: str) -> FileResponse:
     writers = {"xlsx": reports.write_workbook, "docx": reports.write_report}
     if file_format not in writers:
         raise Http404
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    writers[file_format](target, request.user, assessment)
-    target.seek(0)
-    return FileResponse(target, as_attachment=True,
-                        filename=f"cluster-assessment-{assessment.period}.{file_format}")
+    return file_response(lambda target: writers[file_format](target, request.user, assessment),
+                         f"cluster-assessment-{assessment.period}.{file_format}")
 
 
 @login_required

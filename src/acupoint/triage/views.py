@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +15,7 @@ from acupoint.accounts import scoping
 from acupoint.accounts.roles import Role
 from acupoint.registry import industry
 from acupoint.registry.selectors import districts
+from acupoint.site.downloads import file_response
 from acupoint.site.paging import KeyFirstPaginator
 from acupoint.triage import actions, cards, reports, selectors, whatif
 from acupoint.triage.forms import (
@@ -260,8 +259,5 @@ def export(request: HttpRequest, pk: int, file_format: str) -> FileResponse:
     writers = {"xlsx": reports.write_workbook, "docx": reports.write_report}
     if file_format not in writers:
         raise Http404
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    writers[file_format](handle, request.user, run)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True,
-                        filename=f"triage-{run.year}-{run.pk}.{file_format}")
+    return file_response(lambda target: writers[file_format](target, request.user, run),
+                         f"triage-{run.year}-{run.pk}.{file_format}")
