@@ -18,13 +18,15 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from acupoint.engine import units
+
 MAX_LENGTH = 4000
 # Result columns whose names are Python keywords; written plainly, read as ``class_``.
 _KEYWORD_COLUMNS = re.compile(r"""('[^']*'|"[^"]*")|\b(class)\b""")
 
 GROUP_STATISTICS = ("mean", "median", "sum", "std", "count", "quantile", "share")
 ELEMENTWISE = ("min", "max", "abs", "round", "log", "sqrt", "clip", "if_", "is_null",
-               "not_null", "coalesce", "lag")
+               "not_null", "coalesce", "lag", "convert")
 FUNCTIONS = frozenset(GROUP_STATISTICS + ELEMENTWISE)
 METHODS = frozenset({"startswith", "endswith"})
 
@@ -207,7 +209,8 @@ class _Compiler:
     def visit_UnaryOp(self, node: ast.UnaryOp) -> Any:
         operand = self.visit(node.operand)
         if isinstance(node.op, ast.Not):
-            return ~operand if isinstance(operand, ir.Value) else not operand
+            # Not ``~operand``: Ibis writes NOT (x) IS NULL, which SQL reads as NOT (x IS NULL).
+            return operator.eq(operand, False) if isinstance(operand, ir.Value) else not operand
         return -operand if isinstance(node.op, ast.USub) else operand
 
     def visit_BinOp(self, node: ast.BinOp) -> Any:
@@ -311,7 +314,15 @@ class _Compiler:
         if name in ("min", "max"):
             if len(args) < 2:
                 raise self.fail(f"'{name}' needs two or more values, or one column and by=", node)
-            return (ibis.least if name == "min" else ibis.greatest)(*args)
+            # SQL's LEAST/GREATEST skip nulls: min(0.2 * unknown, 1000) would be 1000.
+            chosen = (ibis.least if name == "min" else ibis.greatest)(*args)
+            columns = [arg for arg in args if isinstance(arg, ir.Value)]
+            if not columns:
+                return chosen
+            unknown = columns[0].isnull()
+            for column in columns[1:]:
+                unknown = unknown | column.isnull()
+            return ibis.ifelse(unknown, ibis.null(chosen.type()), chosen)
         if name == "abs":
             arity(1)
             return _value(args[0]).abs()
@@ -341,6 +352,14 @@ class _Compiler:
         if name == "not_null":
             arity(1)
             return _value(args[0]).notnull()
+        if name == "convert":
+            arity(3)
+            if not all(isinstance(unit, str) for unit in args[1:]):
+                raise self.fail("convert needs two unit names, like convert(x, '元', '万元')", node)
+            try:
+                return _value(args[0]) * units.factor(args[1], args[2])
+            except units.UnitError as error:
+                raise self.fail(str(error), node) from None
         if name == "coalesce":
             if len(args) < 2:
                 raise self.fail("'coalesce' needs two or more values", node)

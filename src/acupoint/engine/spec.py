@@ -284,7 +284,7 @@ class Spec(_Model):
         return self
 
     def line_of(self, *path: str | int) -> int | None:
-        return _nearest_line(self._lines, path)
+        return nearest_line(self._lines, path)
 
     def where(self, *path: str | int) -> str:
         line = self.line_of(*path)
@@ -312,12 +312,15 @@ class SpecError(ValueError):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
-def _vocabulary() -> list[str]:
+SPEC_MODELS = (Spec, Indicator, Aggregate, Gate, GateAction, Adjustment, Treat, Winsorise,
+               Impute, PriorityList, Normalise, Weights, Aggregation, Classes, Level, Criterion,
+               Streak, StreakLevel, Consequence, Tier, Benchmark)
+
+
+def vocabulary(models: Sequence[type[BaseModel]]) -> list[str]:
+    """Every key the models accept: what a misspelt key is matched against."""
     words: set[str] = set()
-    for model in (Spec, Indicator, Aggregate, Gate, GateAction, Adjustment, Treat, Winsorise,
-                  Impute, PriorityList,
-                  Normalise, Weights, Aggregation, Classes, Level, Criterion, Streak,
-                  StreakLevel, Consequence, Tier, Benchmark):
+    for model in models:
         for name, info in model.model_fields.items():
             words.add(info.alias or name)
     return sorted(words)
@@ -337,7 +340,7 @@ def _line_map(node: yaml.Node, path: tuple[str | int, ...] = ()) -> dict[tuple, 
     return lines
 
 
-def _nearest_line(lines: Mapping[tuple, int], path: Sequence[str | int]) -> int | None:
+def nearest_line(lines: Mapping[tuple, int], path: Sequence[str | int]) -> int | None:
     for end in range(len(path), -1, -1):
         line = lines.get(tuple(path[:end]))
         if line is not None:
@@ -347,11 +350,11 @@ def _nearest_line(lines: Mapping[tuple, int], path: Sequence[str | int]) -> int 
 
 def load_spec(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Spec:
     path = Path(path)
-    return parse_spec(_read_text(path), source=str(path), base_dir=path.parent,
+    return parse_spec(read_text(path), source=str(path), base_dir=path.parent,
                       overrides=overrides)
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -360,7 +363,7 @@ def _read_text(path: Path) -> str:
         raise SpecError([SpecProblem(str(path), None, "(file)", "file not found")]) from None
 
 
-def _read_yaml(text: str, source: str) -> tuple[dict[str, Any], dict[tuple, int]]:
+def read_yaml(text: str, source: str) -> tuple[dict[str, Any], dict[tuple, int]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -383,7 +386,7 @@ def _resolve_extends(data: dict[str, Any], source: str, base_dir: Path | None,
         base_path = base_dir / base_path
     if str(base_path.resolve()) in seen:
         raise SpecError([SpecProblem(source, None, "extends", "the extends chain loops")])
-    base, _ = _read_yaml(_read_text(base_path), str(base_path))
+    base, _ = read_yaml(read_text(base_path), str(base_path))
     base = _resolve_extends(base, str(base_path), base_path.parent,
                             (*seen, str(base_path.resolve())))
     try:
@@ -396,7 +399,7 @@ def parse_spec(text: str, source: str = "<spec>", base_dir: Path | None = None,
                overrides: Mapping[str, Any] | None = None) -> Spec:
     """Read a spec from YAML text; ``extends:`` and a framework file are resolved relative to
     ``base_dir``."""
-    data, lines = _read_yaml(text, source)
+    data, lines = read_yaml(text, source)
     data = _resolve_extends(data, source, base_dir)
     if overrides:
         data = {**data, **overrides}
@@ -407,7 +410,7 @@ def resolved_data(path: str | Path) -> dict[str, Any]:
     """A spec file's mapping with its ``extends:`` chain applied: what a run stores so that it
     can be recomputed from itself, whatever later happens to the files."""
     path = Path(path)
-    data, _ = _read_yaml(_read_text(path), str(path))
+    data, _ = read_yaml(read_text(path), str(path))
     resolved = _resolve_extends(data, str(path), path.parent)
     resolved.pop("extends", None)
     return resolved
@@ -420,7 +423,7 @@ def spec_from_data(data: Mapping[str, Any], source: str = "<spec>",
     try:
         spec = Spec.model_validate(dict(data))
     except ValidationError as error:
-        raise SpecError(_problems(error, source, lines or {})) from None
+        raise SpecError(validation_problems(error, source, lines or {})) from None
     spec._source = source
     spec._lines = dict(lines or {})
     if spec.framework:
@@ -432,18 +435,20 @@ def spec_from_data(data: Mapping[str, Any], source: str = "<spec>",
     return spec
 
 
-def _problems(error: ValidationError, source: str, lines: Mapping[tuple, int]) -> list:
-    vocabulary = _vocabulary()
+def validation_problems(error: ValidationError, source: str, lines: Mapping[tuple, int],
+                        models: Sequence[type[BaseModel]] = SPEC_MODELS) -> list[SpecProblem]:
+    """Pydantic's errors as problems with file, line and key; unknown keys get suggestions."""
+    known = vocabulary(models)
     problems = []
     for item in error.errors():
         loc = tuple(part for part in item["loc"] if not str(part).startswith("function-"))
         key = ".".join(str(part) for part in loc) or "(top)"
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden" and loc:
-            close = difflib.get_close_matches(str(loc[-1]), vocabulary, n=3)
+            close = difflib.get_close_matches(str(loc[-1]), known, n=3)
             message = f"unknown key '{loc[-1]}'" + (
                 f"; did you mean {', '.join(close)}?" if close else "")
-        problems.append(SpecProblem(source, _nearest_line(lines, loc), key, message))
+        problems.append(SpecProblem(source, nearest_line(lines, loc), key, message))
     return problems
 
 

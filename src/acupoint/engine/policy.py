@@ -1,0 +1,595 @@
+"""Policy files: published documents as clauses with conditions, benefits and dated parameters.
+
+One YAML file per policy document. Everything a file says is checked when it is read, and every
+problem names the file, the line and the key: malformed YAML, unknown keys and variables,
+amounts that mix 元 and 万元 without a conversion, parameters whose dates overlap, formulas that
+try to do more than arithmetic. A clause that can never match (its ranges contradict each
+other) loads, with a warning.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
+
+from acupoint.engine import units
+from acupoint.engine.expr import GROUP_STATISTICS, parse
+from acupoint.engine.spec import (
+    Formula,
+    SpecError,
+    SpecProblem,
+    nearest_line,
+    read_text,
+    read_yaml,
+    validation_problems,
+)
+
+CHAIN_LINKS = ("rd_design", "manufacturing", "supporting", "demonstration")
+CHAIN_LABELS = {"rd_design": "研发设计", "manufacturing": "生产制造", "supporting": "关键配套",
+                "demonstration": "示范推广"}
+SIDES = ("supply", "demand")
+SUPPORT_TYPES = ("subsidy", "reward", "interest_discount", "tax", "land", "talent", "other")
+MODES = ("auto", "fast", "apply")
+LEVELS = ("national", "provincial", "city", "district")
+CATALOGUE_FILE = "variables.yaml"
+# Functions that look beyond one enterprise: a clause judges each firm on its own figures.
+_POPULATION_FUNCTIONS = frozenset((*GROUP_STATISTICS, "lag"))
+
+ClauseId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Variable(_Model):
+    """A datum of the enterprise profile (一企一档) a clause may test."""
+
+    label: str
+    unit: str = ""
+    kind: Literal["number", "integer", "bool", "text"] = "number"
+    formula: Formula | None = None
+    source: Literal["registry", "annual", "fact", "triage", "derived"] = "fact"
+    description: str = ""
+
+
+class Catalogue(_Model):
+    variables: dict[str, Variable]
+
+    def unit_of(self, name: str) -> units.Unit:
+        variable = self.variables[name]
+        return units.parse_unit(variable.unit) if variable.kind in ("number", "integer") else ()
+
+
+class DatedValue(_Model):
+    start: dt.date = Field(alias="from")
+    end: dt.date | None = Field(None, alias="to")
+    value: float | None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DatedValue:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"'to' {self.end} is before 'from' {self.start}")
+        return self
+
+
+class Parameter(_Model):
+    """An amount or rate whose value changes on dates (as OpenFisca parameters do)."""
+
+    label: str = ""
+    unit: str = ""
+    values: list[DatedValue] = Field(min_length=1)
+    reference: str = ""
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> Parameter:
+        spans = sorted(self.values, key=lambda item: item.start)
+        for before, after in zip(spans, spans[1:], strict=False):
+            if before.end is None or before.end >= after.start:
+                raise ValueError(
+                    f"dates overlap: {before.start}–{before.end or '…'} and "
+                    f"{after.start}–{after.end or '…'}; each day may have one value")
+        return self
+
+    def at(self, day: dt.date) -> float | None:
+        for item in self.values:
+            if item.start <= day and (item.end is None or day <= item.end):
+                return item.value
+        return None
+
+
+class Condition(_Model):
+    when: Formula
+    label: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return {"when": data} if isinstance(data, str) else data
+
+
+class BenefitTier(_Model):
+    when: Formula
+    amount: Formula
+
+
+class Benefit(_Model):
+    """What an eligible enterprise receives; a benefit without a formula is not money."""
+
+    formula: Formula | None = None
+    tiers: list[BenefitTier] = []
+    unit: str = "万元"
+    cap: float | None = Field(None, ge=0)
+    text: str = ""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Benefit:
+        if self.formula and self.tiers:
+            raise ValueError("give either formula or tiers, not both")
+        return self
+
+    @property
+    def monetary(self) -> bool:
+        return bool(self.formula or self.tiers)
+
+
+class Clause(_Model):
+    id: ClauseId
+    article: str
+    title: str
+    chain: Literal[CHAIN_LINKS]  # type: ignore[valid-type]
+    side: Literal[SIDES]  # type: ignore[valid-type]
+    support: Literal[SUPPORT_TYPES]  # type: ignore[valid-type]
+    mode: Literal[MODES] = "apply"  # type: ignore[valid-type]
+    industries: list[str] = []
+    conditions: list[Condition] = Field(min_length=1)
+    benefit: Benefit = Benefit()
+    documents: list[str] = []
+    text: str = Field(min_length=1)
+    source: str = ""
+    illustrative: bool | None = None
+
+
+class PolicyInfo(_Model):
+    id: ClauseId
+    title: str
+    number: str = ""
+    issuer: str
+    level: Literal[LEVELS]  # type: ignore[valid-type]
+    published: dt.date
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    source: str = ""
+    illustrative: bool = False
+    summary: str = ""
+
+    @model_validator(mode="after")
+    def _cited(self) -> PolicyInfo:
+        if not self.illustrative and not self.source:
+            raise ValueError("a real policy must cite its source (source: URL or publication); "
+                             "mark made-up examples with illustrative: true")
+        return self
+
+
+class Expectation(_Model):
+    status: Literal["eligible", "ineligible", "unknown"]
+    amount: float | None = None
+    near_miss: bool | None = None
+
+
+class PolicyTest(_Model):
+    name: str
+    date: dt.date | None = None
+    enterprise: dict[str, float | int | bool | str | None]
+    expect: dict[str, Expectation] = Field(min_length=1)
+
+
+class Policy(_Model):
+    policy: PolicyInfo
+    parameters: dict[str, Parameter] = {}
+    clauses: list[Clause] = Field(min_length=1)
+    tests: list[PolicyTest] = []
+
+    _source: str = PrivateAttr("<policy>")
+    _lines: dict[tuple, int] = PrivateAttr(default_factory=dict)
+
+    def where(self, *path: str | int) -> tuple[str, int | None, str]:
+        return self._source, nearest_line(self._lines, path), ".".join(map(str, path))
+
+    def in_force(self, day: dt.date) -> bool:
+        start = self.policy.valid_from or self.policy.published
+        return start <= day and (self.policy.valid_to is None or day <= self.policy.valid_to)
+
+    def key(self, clause: Clause) -> str:
+        return f"{self.policy.id}/{clause.id}"
+
+    def is_illustrative(self, clause: Clause) -> bool:
+        return clause.illustrative if clause.illustrative is not None else \
+            self.policy.illustrative
+
+
+POLICY_MODELS = (Policy, PolicyInfo, Parameter, DatedValue, Clause, Condition, Benefit,
+                 BenefitTier, PolicyTest, Expectation)
+
+
+@dataclass
+class Library:
+    """Policies read together, with the catalogue their formulas were checked against."""
+
+    policies: list[Policy]
+    catalogue: Catalogue
+    warnings: list[SpecProblem] = field(default_factory=list)
+
+    def clauses(self) -> list[tuple[Policy, Clause]]:
+        return [(policy, clause) for policy in self.policies for clause in policy.clauses]
+
+    def find(self, key: str) -> tuple[Policy, Clause]:
+        for policy, clause in self.clauses():
+            if policy.key(clause) == key:
+                return policy, clause
+        raise KeyError(key)
+
+    def with_clause(self, policy_id: str, clause: Clause) -> Library:
+        """The library with one clause replaced (or added): a draft to simulate."""
+        policies = []
+        for policy in self.policies:
+            if policy.policy.id == policy_id:
+                policy = _copy(policy)
+                others = [item for item in policy.clauses if item.id != clause.id]
+                at = next((index for index, item in enumerate(policy.clauses)
+                           if item.id == clause.id), len(others))
+                policy.clauses = [*others[:at], clause, *others[at:]]
+            policies.append(policy)
+        return Library(policies, self.catalogue, list(self.warnings))
+
+
+def _copy(policy: Policy) -> Policy:
+    copied = policy.model_copy(deep=True)
+    copied._source, copied._lines = policy._source, policy._lines
+    return copied
+
+
+def shipped_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "specs" / "policies"
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    path = path or shipped_dir() / CATALOGUE_FILE
+    source = str(path)
+    data, lines = read_yaml(read_text(path), source)
+    try:
+        catalogue = Catalogue.model_validate(data)
+    except ValidationError as error:
+        raise SpecError(validation_problems(error, source, lines, (Catalogue, Variable))) from None
+    problems = []
+    for name, variable in catalogue.variables.items():
+        if variable.formula:
+            unknown = sorted(parse(variable.formula).names - set(catalogue.variables))
+            if unknown:
+                problems.append(SpecProblem(source, nearest_line(lines, ("variables", name)),
+                                            f"variables.{name}.formula",
+                                            f"unknown variables {', '.join(unknown)}"))
+    if problems:
+        raise SpecError(problems)
+    return catalogue
+
+
+def policy_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The policy files named, or found in the folders named (the catalogue excluded)."""
+    found: list[Path] = []
+    for item in map(Path, paths):
+        if item.is_dir():
+            found.extend(sorted(path for path in item.rglob("*.yaml")
+                                if path.name != CATALOGUE_FILE))
+        else:
+            found.append(item)
+    return found
+
+
+def load_library(paths: Iterable[str | Path] | None = None,
+                 catalogue: Catalogue | None = None) -> Library:
+    """Read policy files (default: the shipped ones); every problem of every file at once."""
+    catalogue = catalogue or load_catalogue()
+    policies: list[Policy] = []
+    problems: list[SpecProblem] = []
+    warnings: list[SpecProblem] = []
+    for path in policy_files(paths if paths is not None else [shipped_dir()]):
+        try:
+            policy = parse_policy(read_text(path), str(path), catalogue)
+        except SpecError as error:
+            problems.extend(error.problems)
+            continue
+        policies.append(policy)
+        warnings.extend(contradictions(policy))
+    seen: dict[str, str] = {}
+    for policy in policies:
+        previous = seen.setdefault(policy.policy.id, policy._source)
+        if previous != policy._source:
+            problems.append(SpecProblem(*policy.where("policy", "id"),
+                                        f"policy id '{policy.policy.id}' is also used by "
+                                        f"{previous}"))
+    if problems:
+        raise SpecError(problems)
+    return Library(policies, catalogue, warnings)
+
+
+def parse_policy(text: str, source: str = "<policy>",
+                 catalogue: Catalogue | None = None) -> Policy:
+    catalogue = catalogue or load_catalogue()
+    data, lines = read_yaml(text, source)
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as error:
+        raise SpecError(validation_problems(error, source, lines, POLICY_MODELS)) from None
+    policy._source, policy._lines = source, lines
+    problems = check_policy(policy, catalogue)
+    if problems:
+        raise SpecError(problems)
+    return policy
+
+
+def industry_condition(clause: Clause) -> str | None:
+    """The clause's industry list as a condition on the enterprise's GB/T 4754 code."""
+    if not clause.industries:
+        return None
+    return " or ".join(f"industry.startswith('{code}')" for code in clause.industries)
+
+
+def conditions_of(clause: Clause) -> list[Condition]:
+    """The conditions as evaluated: the industry filter (if any) first, then the clause's."""
+    industry = industry_condition(clause)
+    first = [Condition(when=industry, label="行业")] if industry else []
+    return [*first, *clause.conditions]
+
+
+def formulas_of(clause: Clause) -> Iterable[tuple[tuple[str | int, ...], str, str]]:
+    """Every formula of a clause as (path, source, role); role says what its unit must be."""
+    for index, condition in enumerate(clause.conditions):
+        yield ("conditions", index, "when"), condition.when, "condition"
+    if clause.benefit.formula:
+        yield ("benefit", "formula"), clause.benefit.formula, "amount"
+    for index, tier in enumerate(clause.benefit.tiers):
+        yield ("benefit", "tiers", index, "when"), tier.when, "condition"
+        yield ("benefit", "tiers", index, "amount"), tier.amount, "amount"
+
+
+def check_policy(policy: Policy, catalogue: Catalogue) -> list[SpecProblem]:
+    problems: list[SpecProblem] = []
+    known = set(catalogue.variables) | set(policy.parameters)
+    seen_ids: set[str] = set()
+    unit_of = _UnitReader(catalogue, policy.parameters)
+    for index, clause in enumerate(policy.clauses):
+        base = ("clauses", index)
+        if clause.id in seen_ids:
+            problems.append(SpecProblem(*policy.where(*base, "id"),
+                                        f"clause id '{clause.id}' is listed twice"))
+        seen_ids.add(clause.id)
+        if not policy.is_illustrative(clause) and not (clause.source or policy.policy.source):
+            problems.append(SpecProblem(*policy.where(*base, "source"),
+                                        "a real clause must cite its source"))
+        for path, source, role in formulas_of(clause):
+            where = policy.where(*base, *path)
+            expression = parse(source)
+            unknown = sorted(expression.names - known)
+            for name in unknown:
+                close = difflib.get_close_matches(name, sorted(known), n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                problems.append(SpecProblem(*where, f"unknown variable '{name}'{hint}"))
+            population = sorted(_called(expression.tree) & _POPULATION_FUNCTIONS)
+            if population:
+                problems.append(SpecProblem(*where, f"{', '.join(population)}() compares "
+                                            "enterprises with each other; a clause judges "
+                                            "each enterprise on its own figures"))
+            if unknown:
+                continue
+            try:
+                unit = unit_of(expression.tree.body)
+                wanted = units.parse_unit(clause.benefit.unit)
+                if role == "amount" and unit not in (None, wanted, units.DIMENSIONLESS):
+                    raise units.UnitError(
+                        f"the amount comes out in {units.show(unit)} but the benefit is in "
+                        f"{units.show(wanted)}" + _conversion_hint(unit, wanted))
+            except units.UnitError as error:
+                problems.append(SpecProblem(*where, str(error)))
+    for index, test in enumerate(policy.tests):
+        for clause_id in test.expect:
+            if clause_id not in seen_ids:
+                problems.append(SpecProblem(*policy.where("tests", index, "expect", clause_id),
+                                            f"no clause '{clause_id}' in this policy"))
+        unknown = sorted(set(test.enterprise) - set(catalogue.variables))
+        if unknown:
+            problems.append(SpecProblem(*policy.where("tests", index, "enterprise"),
+                                        f"unknown variables {', '.join(unknown)}"))
+    return problems
+
+
+def _called(tree: ast.AST) -> set[str]:
+    return {node.func.id for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+
+
+def _conversion_hint(left: units.Unit, right: units.Unit) -> str:
+    if units.same_family(left, right):
+        return (f"; convert one of them, e.g. convert(x, '{left[0][0]}', '{right[0][0]}')")
+    return ""
+
+
+class _UnitReader:
+    """Infers the unit of a formula; None is a plain number, which fits any unit."""
+
+    def __init__(self, catalogue: Catalogue, parameters: Mapping[str, Parameter]) -> None:
+        self.catalogue = catalogue
+        self.parameters = parameters
+
+    def __call__(self, node: ast.AST) -> units.Unit | None:
+        handler = getattr(self, f"visit_{type(node).__name__}", None)
+        return handler(node) if handler else units.DIMENSIONLESS
+
+    def unify(self, values: Sequence[units.Unit | None], verb: str) -> units.Unit | None:
+        known = [value for value in values if value is not None]
+        measured = [value for value in known if value != units.DIMENSIONLESS]
+        for value in measured[1:]:
+            if value != measured[0]:
+                raise units.UnitError(
+                    f"{verb} {units.show(measured[0])} and {units.show(value)} without a "
+                    f"conversion" + _conversion_hint(measured[0], value))
+        return measured[0] if measured else (known[0] if known else None)
+
+    def visit_Constant(self, node: ast.Constant) -> units.Unit | None:
+        return None if isinstance(node.value, int | float) else units.DIMENSIONLESS
+
+    def visit_Name(self, node: ast.Name) -> units.Unit | None:
+        if node.id in self.parameters:
+            return units.parse_unit(self.parameters[node.id].unit)
+        if node.id in self.catalogue.variables:
+            return self.catalogue.unit_of(node.id)
+        return units.DIMENSIONLESS
+
+    def visit_BinOp(self, node: ast.BinOp) -> units.Unit | None:
+        left, right = self(node.left), self(node.right)
+        if isinstance(node.op, ast.Add | ast.Sub):
+            return self.unify([left, right], "adds")
+        if isinstance(node.op, ast.Mult):
+            if left is None or right is None:
+                return right if left is None else left
+            return units.multiply(left, right)
+        if isinstance(node.op, ast.Div):
+            if right is None:
+                return left
+            return units.multiply(left or units.DIMENSIONLESS, right, -1)
+        return left
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> units.Unit | None:
+        return units.DIMENSIONLESS if isinstance(node.op, ast.Not) else self(node.operand)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> units.Unit:
+        for value in node.values:
+            self(value)
+        return units.DIMENSIONLESS
+
+    def visit_Compare(self, node: ast.Compare) -> units.Unit:
+        sides = [node.left, *node.comparators]
+        ordered = [side for side, op in zip(sides[1:], node.ops, strict=True)
+                   if not isinstance(op, ast.In | ast.NotIn | ast.Is | ast.IsNot)]
+        if ordered:
+            self.unify([self(node.left), *(self(side) for side in ordered)], "compares")
+        return units.DIMENSIONLESS
+
+    def visit_IfExp(self, node: ast.IfExp) -> units.Unit | None:
+        self(node.test)
+        return self.unify([self(node.body), self(node.orelse)], "chooses between")
+
+    def visit_Call(self, node: ast.Call) -> units.Unit | None:
+        if not isinstance(node.func, ast.Name):
+            return units.DIMENSIONLESS
+        name, args = node.func.id, node.args
+        if name == "convert" and len(args) == 3:
+            source, target = (getattr(arg, "value", "") for arg in args[1:])
+            value = self(args[0])
+            if value not in (None, units.DIMENSIONLESS, units.parse_unit(str(source))):
+                raise units.UnitError(f"convert() says the value is in {source}, but it is in "
+                                      f"{units.show(value)}")
+            return units.parse_unit(str(target))
+        if name in ("min", "max", "coalesce", "clip"):
+            return self.unify([self(arg) for arg in args], "compares")
+        if name == "if_" and len(args) == 3:
+            self(args[0])
+            return self.unify([self(args[1]), self(args[2])], "chooses between")
+        if name in ("abs", "round"):
+            return self(args[0])
+        return units.DIMENSIONLESS
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    low: float = float("-inf")
+    low_open: bool = False
+    high: float = float("inf")
+    high_open: bool = False
+    allowed: frozenset | None = None
+
+
+_FLIP = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE, ast.Eq: ast.Eq}
+
+
+def _atoms(node: ast.AST) -> Iterable[tuple[str, type, Any]]:
+    """(name, operator, constant) facts that must all hold for the condition to hold."""
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+        for value in node.values:
+            yield from _atoms(value)
+        return
+    if not isinstance(node, ast.Compare):
+        return
+    sides = [node.left, *node.comparators]
+    for left, op, right in zip(sides, node.ops, sides[1:], strict=False):
+        if isinstance(op, ast.In) and isinstance(left, ast.Name) and isinstance(
+                right, ast.List | ast.Tuple):
+            values = [item.value for item in right.elts if isinstance(item, ast.Constant)]
+            yield left.id, ast.In, frozenset(values)
+        elif type(op) in _FLIP:
+            if isinstance(left, ast.Name) and isinstance(right, ast.Constant):
+                yield left.id, type(op), right.value
+            elif isinstance(right, ast.Name) and isinstance(left, ast.Constant):
+                yield right.id, _FLIP[type(op)], left.value
+
+
+def _narrow(bounds: _Bounds, op: type, value: Any) -> _Bounds:
+    if op is ast.In or (op is ast.Eq and not isinstance(value, int | float)):
+        values = value if op is ast.In else frozenset([value])
+        allowed = values if bounds.allowed is None else bounds.allowed & values
+        return _Bounds(bounds.low, bounds.low_open, bounds.high, bounds.high_open, allowed)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return bounds
+    low, low_open, high, high_open = bounds.low, bounds.low_open, bounds.high, bounds.high_open
+    if op in (ast.Gt, ast.GtE, ast.Eq) and (value > low or (value == low and op is ast.Gt)):
+        low, low_open = value, op is ast.Gt
+    if op in (ast.Lt, ast.LtE, ast.Eq) and (value < high or (value == high and op is ast.Lt)):
+        high, high_open = value, op is ast.Lt
+    return _Bounds(low, low_open, high, high_open, bounds.allowed)
+
+
+def _empty(bounds: _Bounds) -> bool:
+    if bounds.allowed is not None:
+        numbers = [value for value in bounds.allowed if isinstance(value, int | float)]
+        if not bounds.allowed or (numbers and len(numbers) == len(bounds.allowed) and not any(
+                _inside(bounds, value) for value in numbers)):
+            return True
+    return bounds.low > bounds.high or (
+        bounds.low == bounds.high and (bounds.low_open or bounds.high_open))
+
+
+def _inside(bounds: _Bounds, value: float) -> bool:
+    above = value > bounds.low or (value == bounds.low and not bounds.low_open)
+    below = value < bounds.high or (value == bounds.high and not bounds.high_open)
+    return above and below
+
+
+def contradictions(policy: Policy) -> list[SpecProblem]:
+    """Clauses no enterprise can ever meet: their conditions' ranges do not overlap."""
+    warnings = []
+    for index, clause in enumerate(policy.clauses):
+        bounds: dict[str, _Bounds] = {}
+        for condition in clause.conditions:
+            for name, op, value in _atoms(parse(condition.when).tree.body):
+                bounds[name] = _narrow(bounds.get(name, _Bounds()), op, value)
+        empty = sorted(name for name, item in bounds.items() if _empty(item))
+        if empty:
+            warnings.append(SpecProblem(
+                *policy.where("clauses", index, "conditions"),
+                f"clause '{clause.id}' can never match: the conditions on "
+                f"{', '.join(empty)} contradict each other"))
+    return warnings
