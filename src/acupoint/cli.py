@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from acupoint.policy_command import app as policy_app
 from acupoint.score_command import score, spec_schema
 
 app = typer.Typer(help="Acupoint (点穴): precision industrial policy platform.",
@@ -22,6 +23,7 @@ app = typer.Typer(help="Acupoint (点穴): precision industrial policy platform.
 console = Console()
 app.command("score")(score)
 app.command("spec-schema")(spec_schema)
+app.add_typer(policy_app, name="policy")
 
 
 def _django(debug: bool | None = None) -> None:

@@ -103,7 +103,12 @@ def spec_schema(
     """Print the JSON Schema of scorecard specs (for editors and validators)."""
     from acupoint.engine.spec import json_schema_text
 
+    print_or_write(json_schema_text(), out)
+
+
+def print_or_write(text: str, out: Path | None) -> None:
+    """A generated file (a schema) to standard output, or to ``out``."""
     if out is None:
-        typer.echo(json_schema_text(), nl=False)
+        typer.echo(text, nl=False)
     else:
-        out.write_text(json_schema_text(), encoding="utf-8")
+        out.write_text(text, encoding="utf-8")

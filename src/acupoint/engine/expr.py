@@ -77,6 +77,9 @@ class Scope:
     period: str | None = None
     partition: Sequence[str] = ()
     hazards: list[Hazard] = field(default_factory=list)
+    # min()/max() of values one of which is unknown: unknown (policy amounts), or the least
+    # of the known ones as SQL's LEAST gives it (scorecards).
+    unknown_spreads: bool = False
 
     def names(self) -> list[str]:
         return [*self.table.columns, *self.params]
@@ -314,10 +317,9 @@ class _Compiler:
         if name in ("min", "max"):
             if len(args) < 2:
                 raise self.fail(f"'{name}' needs two or more values, or one column and by=", node)
-            # SQL's LEAST/GREATEST skip nulls: min(0.2 * unknown, 1000) would be 1000.
             chosen = (ibis.least if name == "min" else ibis.greatest)(*args)
             columns = [arg for arg in args if isinstance(arg, ir.Value)]
-            if not columns:
+            if not columns or not self.scope.unknown_spreads:
                 return chosen
             unknown = columns[0].isnull()
             for column in columns[1:]:

@@ -32,6 +32,7 @@ from acupoint.engine.spec import (
     Formula,
     SpecError,
     SpecProblem,
+    json_schema_text,
     nearest_line,
     read_text,
     read_yaml,
@@ -593,3 +594,8 @@ def contradictions(policy: Policy) -> list[SpecProblem]:
                 f"clause '{clause.id}' can never match: the conditions on "
                 f"{', '.join(empty)} contradict each other"))
     return warnings
+
+
+def policy_schema_text() -> str:
+    """The published JSON Schema of policy files (``acupoint policy schema``)."""
+    return json_schema_text(Policy, "Acupoint policy file")

@@ -95,7 +95,8 @@ def clause_values(policy: Policy, clause: Clause, table: ir.Table, day: dt.date,
                   tolerance: float, detail: bool = False) -> dict[str, ir.Value]:
     """The columns of one clause over the profile table: status, amount, failed and unknown
     condition masks, near miss; with ``detail``, each condition's outcome and both sides."""
-    scope = Scope(table, params=parameters_at(policy, day))
+    # SQL's LEAST skips nulls: min(0.2 * unknown, 1000) must stay unknown, not become 1000.
+    scope = Scope(table, params=parameters_at(policy, day), unknown_spreads=True)
     failed: ir.IntegerValue = ibis.literal(0, "int64")
     unknown: ir.IntegerValue = ibis.literal(0, "int64")
     near_bits: list[tuple[int, ir.BooleanValue]] = []
@@ -104,7 +105,9 @@ def clause_values(policy: Policy, clause: Clause, table: ir.Table, day: dt.date,
         outcome = _truth(parse(condition.when).compile(scope))
         bit = ibis.literal(1 << index, "int64")
         failed = failed + ibis.ifelse(outcome.fill_null(True), 0, bit)
-        unknown = unknown + ibis.ifelse(outcome.isnull(), bit, 0)
+        # Not outcome.isnull(): Ibis writes `x IN (…) IS NULL` unbracketed, which Spark refuses.
+        unknown = unknown + ibis.ifelse(outcome.fill_null(True) != outcome.fill_null(False),
+                                        bit, 0)
         comparison = comparison_of(condition)
         if detail:
             values[f"ok{index}"] = outcome
@@ -213,7 +216,7 @@ def reach(matches: ir.Table) -> ir.Table:
     return matches.group_by(["policy", "clause"]).aggregate(
         eligible=eligible.sum(), unknown=(matches.status == UNKNOWN).sum(),
         near_misses=matches.near_miss.sum(),
-        cost=ibis.ifelse(eligible, matches.amount, 0).sum())
+        cost=ibis.ifelse(eligible, matches.amount.fill_null(0), 0).sum())
 
 
 def one_row_table(profile: Mapping[str, Any], catalogue: Catalogue,
@@ -247,8 +250,16 @@ class ConditionOutcome:
     op: str = ""
     threshold: float | None = None
     left: str = ""
+    unit: str = ""
     needs: tuple[str, ...] = ()
     values: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """``研发投入强度 2.8% ≥ 3%``: both sides of a comparison in the left side's unit."""
+        if not self.op:
+            return ""
+        return (f"{format_value(self.value, self.unit)} {self.op} "
+                f"{format_value(self.threshold, self.unit)}")
 
     @property
     def gap(self) -> float | None:
@@ -290,15 +301,16 @@ def explain_all(matcher: Matcher, detail_row: Mapping[str, Any]) -> list[Explana
             names = sorted(parse(condition.when).names & set(catalogue.variables))
             values = {name: detail_row.get(name) for name in names}
             comparison = comparison_of(condition)
+            left = (comparison.left_name or comparison.left) if comparison else ""
+            variable = catalogue.variables.get(left)
             outcomes.append(ConditionOutcome(
                 label=condition.label or condition.when, formula=condition.when,
                 outcome="unknown" if ok is None else "met" if ok else "failed",
                 value=detail_row.get(f"{prefix}left{index}"),
                 op=comparison.op if comparison else "",
                 threshold=detail_row.get(f"{prefix}right{index}"),
-                left=comparison.left_name or comparison.left if comparison else "",
-                needs=tuple(name for name, value in values.items() if value is None)
-                if ok is None else (),
+                left=left, unit=variable.unit if variable else "",
+                needs=missing_inputs(catalogue, names, detail_row) if ok is None else (),
                 values=values))
         day = matcher.day
         parameters = {name: parameter.at(day) for name, parameter in policy.parameters.items()}
@@ -313,6 +325,20 @@ def explain_all(matcher: Matcher, detail_row: Mapping[str, Any]) -> list[Explana
     return result
 
 
+def missing_inputs(catalogue: Catalogue, names: Iterable[str],
+                   row: Mapping[str, Any]) -> tuple[str, ...]:
+    """The data to supply: null names, with a derived one traced back to its null inputs."""
+    missing: list[str] = []
+    for name in names:
+        if row.get(name) is not None:
+            continue
+        formula = catalogue.variables[name].formula
+        inputs = sorted(parse(formula).names & set(catalogue.variables)) if formula else []
+        traced = missing_inputs(catalogue, inputs, row) if inputs else ()
+        missing.extend(traced or (name,))
+    return tuple(dict.fromkeys(missing))
+
+
 class _Substitute(ast.NodeTransformer):
     def __init__(self, values: Mapping[str, Any]) -> None:
         self.values = values
@@ -320,7 +346,7 @@ class _Substitute(ast.NodeTransformer):
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if node.id in self.values:
             value = self.values[node.id]
-            return ast.Constant("?" if value is None else _number(value))
+            return ast.Name("?") if value is None else ast.Constant(_number(value))
         return node
 
 

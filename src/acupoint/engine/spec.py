@@ -564,13 +564,16 @@ def check_structure(spec: Spec) -> None:
         raise SpecError(problems)
 
 
-def json_schema() -> dict[str, Any]:
-    """The published JSON Schema of scorecard specs (``acupoint spec-schema``)."""
-    schema = Spec.model_json_schema(by_alias=True)
+def json_schema(model: type[BaseModel] | None = None,
+                title: str = "Acupoint scorecard spec") -> dict[str, Any]:
+    """The published JSON Schema of a spec format (``acupoint spec-schema``)."""
+    schema = (model or Spec).model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Acupoint scorecard spec"
+    schema["title"] = title
     return schema
 
 
-def json_schema_text() -> str:
-    return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def json_schema_text(model: type[BaseModel] | None = None,
+                     title: str = "Acupoint scorecard spec") -> str:
+    return json.dumps(json_schema(model, title), ensure_ascii=False, indent=2,
+                      sort_keys=True) + "\n"
