@@ -62,7 +62,8 @@ def match(
     """Match every enterprise with every clause in force: status, amount, failed conditions."""
     from acupoint.engine import backends
     from acupoint.engine.expr import ExpressionError
-    from acupoint.engine.rules import Matcher, explain_all, reach
+    from acupoint.engine.policy_explain import Explainer
+    from acupoint.engine.rules import Matcher
     from acupoint.engine.spec import SpecError
 
     try:
@@ -70,33 +71,30 @@ def match(
         matcher = Matcher(library, _day(date), tolerance)
         con = backends.connect(backend)
         table = backends.load(con, data, "profiles")
-        matches = matcher.matches(table, keep)
-        rows = backends.write(matches, out)
-        summary = reach(backends.load(con, out, "matches")).order_by(["policy", "clause"])
-        summary_rows = summary.to_pyarrow().to_pylist()
+        rows, reach = matcher.write(table, out, keep)
     except (SpecError, ExpressionError, ValueError, KeyError) as error:
         _fail(error)
-    console.print(f"{len(matcher.clauses)} clauses in force × {table.count().execute():,} "
+    console.print(f"{len(matcher.plans)} clauses in force × {table.count().execute():,} "
                   f"enterprises → {rows:,} rows in {out}")
-    _print_reach(summary_rows)
+    _print_reach(reach.rows())
     if explain:
-        row = matcher.detail(table.filter(table.credit_code.cast("string") == explain))
-        found = row.to_pyarrow().to_pylist()
-        if not found:
+        found = table.filter(table[matcher.entity].cast("string") == explain).to_pyarrow()
+        if not found.num_rows:
             _fail(ValueError(f"no enterprise '{explain}' in {data}"))
-        print_explanations(explain_all(matcher, found[0]), library.catalogue)
+        print_explanations(Explainer(matcher).explain(found.to_pylist()[0]), library.catalogue)
 
 
 def _print_reach(rows: list[dict]) -> None:
     table = Table("clause", "eligible", "unknown", "near misses", "cost (万元)")
     for row in rows:
-        table.add_row(f"{row['policy']}/{row['clause']}", f"{row['eligible']:,}",
+        table.add_row(row["clause"], f"{row['eligible']:,}",
                       f"{row['unknown']:,}", f"{row['near_misses']:,}", f"{row['cost']:,.2f}")
     console.print(table)
 
 
 def print_explanations(explanations, catalogue) -> None:
-    from acupoint.engine.rules import ELIGIBLE, format_value, near_miss_text
+    from acupoint.engine.policy_explain import format_value, near_miss_text
+    from acupoint.engine.rules import ELIGIBLE
 
     for item in explanations:
         if item.status != ELIGIBLE and not item.near_miss and item.status != "unknown":
@@ -122,7 +120,7 @@ def test(
         exists=True, help="Policy files or folders (default: the shipped ones).")] = None,
 ) -> None:
     """Run the example enterprises each policy file carries; exit 1 if any fails."""
-    from acupoint.engine.rules import run_policy_tests
+    from acupoint.engine.policy_tests import run_policy_tests
     from acupoint.engine.spec import SpecError
 
     try:
@@ -152,7 +150,7 @@ def simulate(
     """Compare a draft policy file with the baseline: reach, cost, by group, gains and losses."""
     from acupoint.engine import backends
     from acupoint.engine.policy import parse_policy
-    from acupoint.engine.rules import simulate as run_simulation
+    from acupoint.engine.reform import simulate as run_simulation
     from acupoint.engine.spec import SpecError, read_text
 
     try:

@@ -13,16 +13,9 @@ from hypothesis import strategies as st
 
 from acupoint.engine import backends
 from acupoint.engine.policy import Library, contradictions, load_catalogue, parse_policy
-from acupoint.engine.rules import (
-    ELIGIBLE,
-    INELIGIBLE,
-    UNKNOWN,
-    Matcher,
-    explain_profile,
-    near_miss_text,
-    one_row_table,
-    simulate,
-)
+from acupoint.engine.policy_explain import Explainer, explain_profile, near_miss_text
+from acupoint.engine.reform import simulate
+from acupoint.engine.rules import ELIGIBLE, INELIGIBLE, UNKNOWN, Matcher, one_row_table
 from acupoint.engine.spec import SpecError
 
 CATALOGUE = load_catalogue()
@@ -211,8 +204,8 @@ def test_policy_out_of_force_is_not_matched():
     text = HEADER.replace("  published: 2020-01-01\n",
                           "  published: 2020-01-01\n  valid_to: 2021-12-31\n")
     lib = Library([parse_policy(text + CLAUSE, "t.yaml", CATALOGUE)], CATALOGUE)
-    assert Matcher(lib, dt.date(2021, 12, 31)).clauses
-    assert not Matcher(lib, dt.date(2022, 1, 1)).clauses
+    assert Matcher(lib, dt.date(2021, 12, 31)).plans
+    assert not Matcher(lib, dt.date(2022, 1, 1)).plans
 
 
 def _reference(row: dict) -> tuple[str, float | None]:
@@ -237,7 +230,7 @@ def test_vectorised_matching_agrees_with_the_clause_judged_by_hand(rows):
     lib = library(CLAUSE)
     profiles = pa.concat_tables([one_row_table({**row, "credit_code": f"E{index}"}, CATALOGUE)
                                  for index, row in enumerate(rows)])
-    result = Matcher(lib, DAY).matches(ibis.memtable(profiles), keep="all").to_pyarrow()
+    result = Matcher(lib, DAY).matches(ibis.memtable(profiles), keep="all")
     got = {row["credit_code"]: row for row in result.to_pylist()}
     for index, row in enumerate(rows):
         status, amount = _reference(row)
@@ -257,9 +250,9 @@ def test_relevant_keeps_exactly_the_pairs_that_are_not_plain_failures():
     shipped = load_library()
     table = ibis.memtable(synthetic_profiles(300, CATALOGUE, seed=3))
     matcher = Matcher(shipped, DAY)
-    every = matcher.matches(table, "all").to_pyarrow().to_pandas()
-    relevant = matcher.matches(table).to_pyarrow().to_pandas()
-    assert len(every) == 300 * len(matcher.clauses)
+    every = matcher.matches(table, "all").to_pandas()
+    relevant = matcher.matches(table).to_pandas()
+    assert len(every) == 300 * len(matcher.plans)
     expected = every[(every.status != INELIGIBLE) | every.near_miss]
     assert len(relevant) == len(expected) > 0
     assert set(relevant.status) == {ELIGIBLE, UNKNOWN, INELIGIBLE}
@@ -303,7 +296,7 @@ def test_duckdb_and_spark_match_alike(tmp_path):
     frames = []
     for con in (backends.connect("duckdb"), backends.connect("pyspark")):
         table = con.read_parquet(str(path), table_name="profiles")
-        frame = Matcher(shipped, DAY).matches(table).to_pyarrow().to_pandas()
+        frame = Matcher(shipped, DAY).matches(table).to_pandas()
         frames.append(frame.sort_values(["credit_code", "policy", "clause"])
                       .reset_index(drop=True))
     duck, sparked = frames
@@ -313,3 +306,24 @@ def test_duckdb_and_spark_match_alike(tmp_path):
         assert duck[name].tolist() == sparked[name].tolist(), name
     assert duck.amount.fillna(-1).round(6).tolist() == sparked.amount.fillna(-1).round(
         6).tolist()
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 2**31), missing=st.sampled_from([0.0, 0.05, 0.3]))
+def test_one_row_explanations_agree_with_the_vectorised_matching(seed, missing):
+    from acupoint.demo.profiles import synthetic_profiles
+    from acupoint.engine.policy import load_library
+
+    matcher = Matcher(load_library(), DAY)
+    profiles = synthetic_profiles(120, CATALOGUE, seed=seed, missing=missing)
+    bulk = matcher.matches(ibis.memtable(profiles), "all").to_pylist()
+    by_pair = {(row["credit_code"], f"{row['policy']}/{row['clause']}"): row for row in bulk}
+    explainer = Explainer(matcher)
+    for profile in profiles.to_pylist():
+        for item in explainer.explain(profile):
+            row = by_pair[(profile["credit_code"], item.key)]
+            assert (row["status"], row["near_miss"]) == (item.status, item.near_miss), item.key
+            assert (row["failed"], row["unknown"]) == (item.failed_mask, item.unknown_mask)
+            assert (row["amount"] is None) == (item.amount is None), item.key
+            if item.amount is not None:
+                assert row["amount"] == pytest.approx(item.amount, rel=1e-9, abs=1e-9)

@@ -18,7 +18,7 @@ from acupoint.engine.policy import (
     policy_schema_text,
     shipped_dir,
 )
-from acupoint.engine.rules import run_policy_tests
+from acupoint.engine.policy_tests import run_policy_tests
 
 LIBRARY = load_library()
 OUTCOMES = run_policy_tests(LIBRARY)

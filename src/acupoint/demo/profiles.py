@@ -51,7 +51,9 @@ def _draw(name: str, kind: str, revenue: np.ndarray, rng: np.random.Generator,
     if name in LEVELS:
         return rng.choice(LEVELS[name], size)
     if kind == "bool":
-        return rng.uniform(size=size) < 0.3
+        # Registry flags are common; the policy tags (NEV maker, H2 station…) are rare.
+        share = 0.3 if name in ("above_scale", "major_accident") else 0.05
+        return rng.uniform(size=size) < share
     if name == "revenue":
         return revenue
     if name == "revenue_prev":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,17 @@ def spark_session() -> Any:
             .getOrCreate())
         _spark_session.sparkContext.setLogLevel("ERROR")
     return _spark_session
+
+
+def record_batches(expr: ir.Table, rows: int) -> Iterator[pa.RecordBatch]:
+    """A result streamed in batches of about ``rows`` rows, never held whole in memory."""
+    backend = expr._find_backend(use_default=True)
+    if backend.name == "duckdb":
+        # Ibis 12 streams through DuckDBPyConnection.fetch_record_batch, gone in DuckDB 2.
+        backend._run_pre_execute_hooks(expr)
+        yield from backend.con.sql(backend.compile(expr)).to_arrow_reader(rows)
+    else:
+        yield from expr.to_pyarrow_batches(chunk_size=rows)
 
 
 def read_arrow(path: str | Path) -> pa.Table:

@@ -66,6 +66,9 @@ class Variable(_Model):
     formula: Formula | None = None
     source: Literal["registry", "annual", "fact", "triage", "derived"] = "fact"
     description: str = ""
+    # What an enterprise without the datum has: a tag not set is false, a title not held is
+    # 'none'. Without a default, a missing datum makes the conditions on it unknown.
+    default: bool | float | str | None = None
 
 
 class Catalogue(_Model):
