@@ -34,14 +34,14 @@ def synthetic_profiles(size: int, catalogue: Catalogue, seed: int = 2019,
     for name, variable in catalogue.variables.items():
         if variable.formula:
             continue
-        values = _draw(name, variable.kind, revenue, rng, size)
+        values = _draw(name, variable.kind, variable.source, revenue, rng, size)
         mask = rng.uniform(size=size) < missing
         columns[name] = pa.array(values, mask=mask)
     return pa.table(columns)
 
 
-def _draw(name: str, kind: str, revenue: np.ndarray, rng: np.random.Generator,
-          size: int) -> np.ndarray:
+def _draw(name: str, kind: str, source: str, revenue: np.ndarray,
+          rng: np.random.Generator, size: int) -> np.ndarray:
     if name == "district":
         return rng.choice(DISTRICTS, size)
     if name == "industry":
@@ -68,6 +68,8 @@ def _draw(name: str, kind: str, revenue: np.ndarray, rng: np.random.Generator,
         return rng.uniform(28, 42, size)
     if name in ("age_years", "years_to_production", "h2_station_years", "years_in_d"):
         return rng.integers(0, 8, size).astype(int if kind == "integer" else float)
+    # Most enterprises have none of what a fact counts (patents, exhibitions, hydrogen sold).
+    present = rng.uniform(size=size) < (0.9 if source == "annual" else 0.15)
     if kind == "integer":
-        return rng.integers(0, 200, size)
-    return revenue * rng.uniform(0, 0.3, size)
+        return np.where(present, rng.integers(1, 200, size), 0)
+    return np.where(present, revenue * rng.uniform(0, 0.3, size), 0.0)

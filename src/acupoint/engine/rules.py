@@ -29,15 +29,15 @@ import pyarrow.parquet as pq
 
 from acupoint.engine.backends import record_batches, write
 from acupoint.engine.expr import Scope, parse
-from acupoint.engine.rowwise import compile_row
 from acupoint.engine.policy import Catalogue, Clause, Condition, Library, Policy, conditions_of
+from acupoint.engine.rowwise import compile_row
 
 ELIGIBLE, INELIGIBLE, UNKNOWN = "eligible", "ineligible", "unknown"
 ENTITY = "credit_code"
 # A clause's code for one enterprise: one bit per condition that failed, that is unknown, and
 # that compares within the tolerance of its threshold; decoded into a status with NumPy.
-MAX_CONDITIONS = 20
-_UNKNOWN_SHIFT, _CLOSE_SHIFT, _MASK = 20, 40, (1 << 20) - 1
+MAX_CONDITIONS = 10
+_UNKNOWN_SHIFT, _CLOSE_SHIFT, _MASK = 10, 20, (1 << 10) - 1
 CODE_INELIGIBLE, CODE_ELIGIBLE, CODE_UNKNOWN, CODE_NEAR = 0, 1, 2, 3
 _ORDERED = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥"}
 _IBIS_TYPES = {"number": "float64", "integer": "int64", "bool": "boolean", "text": "string"}
@@ -127,24 +127,35 @@ class ClausePlan:
                   for name, value in self.params.items()}
         return Scope(table, params=params, unknown_spreads=True)
 
-    def code(self, table: ir.Table, tolerance: float) -> ir.IntegerValue:
-        """Each condition's outcome as bits of one integer: failed (bits 0–19), unknown
-        (20–39), and for comparisons within the tolerance of their threshold (40–59).
+    def code(self, table: ir.Table, tolerance: float,
+             short_circuit: bool = False) -> ir.IntegerValue:
+        """Each condition's outcome as bits of one 32-bit integer: failed (bits 0–9), unknown
+        (10–19), and for comparisons within the tolerance of their threshold (20–29).
 
-        Each outcome is computed once and read only inside COALESCE: Ibis writes
-        `x IN (…) = FALSE` and `NOT (x) IS NULL` without the brackets SQL needs."""
+        With ``short_circuit``, an enterprise that fails the first condition by more than the
+        tolerance gets that one bit and nothing else is computed for it: most enterprises
+        fail most clauses early, and such a pair can be neither eligible nor a near miss.
+
+        Each outcome is read only inside COALESCE: Ibis writes `x IN (…) = FALSE` and
+        `NOT (x) IS NULL` without the brackets SQL needs."""
         scope = self.scope(table)
-        code = ibis.literal(0, "int64")
+        code = ibis.literal(0, "int32")
+        decisive = None
         for index, condition in enumerate(self.conditions):
             outcome = _truth(parse(condition.when).compile(scope))
             failed_bit, unknown_bit = 1 << index, 1 << (index + _UNKNOWN_SHIFT)
-            code = code + ((1 - outcome.cast("int64")) * failed_bit).fill_null(unknown_bit)
+            code = code + ((1 - outcome.cast("int32")) * failed_bit).fill_null(unknown_bit)
             comparison = self.comparisons[index]
+            close = ibis.literal(False)
             if comparison is not None:
                 left = _as_float(parse(comparison.left).compile(scope))
-                close = self._close(comparison, scope, left, tolerance)
+                close = self._close(comparison, scope, left, tolerance).fill_null(False)
                 code = code + ibis.ifelse(close, 1 << (index + _CLOSE_SHIFT), 0)
-        return code
+            if index == 0:
+                decisive = ~outcome.fill_null(True) & ~close
+        if short_circuit and decisive is not None and len(self.conditions) > 1:
+            return ibis.ifelse(decisive, 1, code).cast("int32")
+        return code.cast("int32")
 
     def _close(self, comparison: Comparison, scope: Scope, left: ir.FloatingValue,
                tolerance: float) -> ir.BooleanValue:
@@ -222,11 +233,11 @@ class Reach:
         size = len(keys)
         return cls(keys, *(np.zeros(size, np.int64) for _ in range(3)), np.zeros(size))
 
-    def add(self, status: np.ndarray, amounts: np.ndarray) -> None:
-        self.eligible += (status == CODE_ELIGIBLE).sum(axis=0)
-        self.unknown += (status == CODE_UNKNOWN).sum(axis=0)
-        self.near_misses += (status == CODE_NEAR).sum(axis=0)
-        self.cost += np.where(status == CODE_ELIGIBLE, np.nan_to_num(amounts), 0).sum(axis=0)
+    def add(self, number: int, status: np.ndarray, eligible_amounts: np.ndarray) -> None:
+        self.eligible[number] += np.count_nonzero(status == CODE_ELIGIBLE)
+        self.unknown[number] += np.count_nonzero(status == CODE_UNKNOWN)
+        self.near_misses[number] += np.count_nonzero(status == CODE_NEAR)
+        self.cost[number] += np.nansum(eligible_amounts)
 
     def rows(self) -> list[dict[str, Any]]:
         return [{"clause": key, "eligible": int(eligible), "unknown": int(unknown),
@@ -257,19 +268,20 @@ class Matcher:
         narrowed.plans = [plan for plan in self.plans if plan.key in keys]
         return narrowed
 
-    def wide(self, table: ir.Table) -> ir.Table:
+    def wide(self, table: ir.Table, short_circuit: bool = False) -> ir.Table:
         """One row per enterprise: code ``k{n}`` and amount ``a{n}`` of every clause ``n``."""
         prepared = prepare(table, self.library.catalogue, self.entity)
         columns: dict[str, ir.Value] = {}
         for number, plan in enumerate(self.plans):
-            columns[f"k{number}"] = plan.code(prepared, self.tolerance)
+            columns[f"k{number}"] = plan.code(prepared, self.tolerance, short_circuit)
             columns[f"a{number}"] = plan.amount(prepared)
         return prepared.select(prepared[self.entity], **columns)
 
     def batches(self, table: ir.Table, keep: str = "relevant", batch_rows: int = 16_384,
                 reach: Reach | None = None) -> Iterator[pa.RecordBatch]:
-        """The matches in batches: every pair (``keep='all'``) or the eligible, unknown and
-        near-miss ones (``'relevant'``: what an inbox or a reach count needs)."""
+        """The matches in batches: every pair (``keep='all'``, with every failed condition)
+        or the eligible, unknown and near-miss ones (``'relevant'``: what an inbox or a
+        reach count needs). Each clause's column is decoded on its own, in cache."""
         if keep not in ("relevant", "all"):
             raise ValueError("keep must be 'relevant' or 'all'")
         if not self.plans:
@@ -281,31 +293,33 @@ class Matcher:
         clauses = pa.array([plan.clause.id for plan in self.plans])
         statuses = pa.array([INELIGIBLE, ELIGIBLE, UNKNOWN])
         status_of = np.array([0, 1, 2, 0], np.int8)  # a near miss is ineligible
-        count = len(self.plans)
-        for batch in record_batches(self.wide(table), batch_rows):
-            if not batch.num_rows:
-                continue
-            codes = np.column_stack([_numbers(batch.column(f"k{n}"), np.int64)
-                                     for n in range(count)])
-            amounts = np.column_stack([_numbers(batch.column(f"a{n}"), np.float64)
-                                       for n in range(count)])
-            status, failed, unknown = decode(codes)
-            if reach is not None:
-                reach.add(status, amounts)
-            rows, columns = (np.nonzero(status != CODE_INELIGIBLE) if keep == "relevant"
-                             else np.indices(status.shape).reshape(2, -1))
-            picked_status = status[rows, columns]
-            picked_amounts = amounts[rows, columns]
-            shown = (picked_status != CODE_INELIGIBLE) & ~np.isnan(picked_amounts)
+        wide = self.wide(table, short_circuit=keep == "relevant")
+        for batch in record_batches(wide, batch_rows):
+            parts: list[tuple[np.ndarray, ...]] = []
+            for number in range(len(self.plans)):
+                codes = _numbers(batch.column(1 + 2 * number))
+                rows = (_candidates(codes) if keep == "relevant" else np.arange(len(codes)))
+                status, failed, unknown = decode(codes[rows])
+                if keep == "relevant":
+                    kept = status != CODE_INELIGIBLE
+                    rows, status, failed, unknown = (rows[kept], status[kept], failed[kept],
+                                                     unknown[kept])
+                amounts = batch.column(2 + 2 * number).take(pa.array(rows)).to_numpy(
+                    zero_copy_only=False).astype(np.float64)
+                if reach is not None:
+                    reach.add(number, status, np.where(status == CODE_ELIGIBLE, amounts, 0))
+                parts.append((rows, np.full(len(rows), number, np.int32), status, amounts,
+                              failed, unknown))
+            rows, columns, picked, amounts, failed, unknown = (
+                np.concatenate(part) for part in zip(*parts, strict=True))
+            shown = (picked != CODE_INELIGIBLE) & ~np.isnan(amounts)
             yield pa.RecordBatch.from_arrays([
-                batch.column(self.entity).take(pa.array(rows)),
+                batch.column(0).take(pa.array(rows)),
                 pa.DictionaryArray.from_arrays(pa.array(policy_of[columns]), policies),
-                pa.DictionaryArray.from_arrays(pa.array(columns, pa.int32()), clauses),
-                pa.DictionaryArray.from_arrays(pa.array(status_of[picked_status]), statuses),
-                pa.array(np.where(shown, picked_amounts, 0.0), mask=~shown),
-                pa.array(failed[rows, columns]),
-                pa.array(unknown[rows, columns]),
-                pa.array(picked_status == CODE_NEAR),
+                pa.DictionaryArray.from_arrays(pa.array(columns), clauses),
+                pa.DictionaryArray.from_arrays(pa.array(status_of[picked]), statuses),
+                pa.array(np.where(shown, amounts, 0.0), mask=~shown),
+                pa.array(failed), pa.array(unknown), pa.array(picked == CODE_NEAR),
             ], schema=MATCH_SCHEMA)
 
     def matches(self, table: ir.Table, keep: str = "relevant",
@@ -328,10 +342,15 @@ class Matcher:
         return rows, reach
 
 
-def _numbers(column: pa.Array, kind: type) -> np.ndarray:
-    if kind is np.float64:
-        return column.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
-    return column.fill_null(0).to_numpy(zero_copy_only=False).astype(kind, copy=False)
+def _candidates(codes: np.ndarray) -> np.ndarray:
+    """Rows that may matter: nothing failed (eligible or unknown), or some comparison close
+    to its threshold (a possible near miss). Cheap tests on the whole column; the full decode
+    runs on these rows only."""
+    return np.flatnonzero(((codes & _MASK) == 0) | (codes >= 1 << _CLOSE_SHIFT))
+
+
+def _numbers(column: pa.Array) -> np.ndarray:
+    return column.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
 
 
 def one_row_table(profile: Mapping[str, Any], catalogue: Catalogue,
