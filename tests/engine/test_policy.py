@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import ibis
-import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +14,7 @@ from acupoint.engine import backends
 from acupoint.engine.policy import Library, contradictions, load_catalogue, parse_policy
 from acupoint.engine.policy_explain import Explainer, explain_profile, near_miss_text
 from acupoint.engine.reform import simulate
-from acupoint.engine.rules import ELIGIBLE, INELIGIBLE, UNKNOWN, Matcher, one_row_table
+from acupoint.engine.rules import ELIGIBLE, INELIGIBLE, UNKNOWN, Matcher, profile_table
 from acupoint.engine.spec import SpecError
 
 CATALOGUE = load_catalogue()
@@ -228,8 +227,8 @@ maybe_money = st.one_of(st.none(), st.floats(0, 1e5, allow_nan=False))
                 min_size=1, max_size=30))
 def test_vectorised_matching_agrees_with_the_clause_judged_by_hand(rows):
     lib = library(CLAUSE)
-    profiles = pa.concat_tables([one_row_table({**row, "credit_code": f"E{index}"}, CATALOGUE)
-                                 for index, row in enumerate(rows)])
+    profiles = profile_table([{**row, "credit_code": f"E{index}"}
+                              for index, row in enumerate(rows)], CATALOGUE)
     result = Matcher(lib, DAY).matches(ibis.memtable(profiles), keep="all")
     got = {row["credit_code"]: row for row in result.to_pylist()}
     for index, row in enumerate(rows):
@@ -268,7 +267,7 @@ def test_simulation_counts_who_gains_and_who_loses():
              "equipment_investment": 1000},
             {"credit_code": "C", "district": "城阳", "revenue": 5000, "rd_spend": 50,
              "equipment_investment": 1000}]
-    table = ibis.memtable(pa.concat_tables([one_row_table(row, CATALOGUE) for row in rows]))
+    table = ibis.memtable(profile_table(rows, CATALOGUE))
     result = simulate(baseline, draft, table, DAY, ["test-policy/rd"])
     assert result.totals == {"baseline": {"eligible": 1, "cost": 200.0},
                              "draft": {"eligible": 2, "cost": 400.0}}

@@ -48,6 +48,7 @@ def _registered() -> None:
         return
     from acupoint.accounts.models import AuditEntry
     from acupoint.clusters import models as race
+    from acupoint.policies import models as policy
     from acupoint.registry.models import (
         AnnualData,
         Cluster,
@@ -85,6 +86,14 @@ def _registered() -> None:
     register(race.TransformationCase, ScopePath(enterprise="enterprise",
                                                 district="enterprise__district",
                                                 cluster="enterprise__cluster"))
+    published = {"status": policy.PolicyDocument.Status.PUBLISHED}
+    register(policy.PolicyDocument, ScopePath(public=True, outside_bureau=published))
+    register(policy.PolicyClause, ScopePath(
+        public=True, outside_bureau={"document__status": published["status"]}))
+    for model in (policy.PolicyFact, policy.Match, policy.Application, policy.Rating):
+        register(model, ScopePath(enterprise="enterprise", district="enterprise__district",
+                                  cluster="enterprise__cluster"))
+    register(policy.MatchRun, ScopePath())
 
 
 def role_of(user) -> str | None:

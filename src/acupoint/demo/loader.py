@@ -11,7 +11,7 @@ from acupoint.accounts.actions import do_create_user
 from acupoint.accounts.models import User
 from acupoint.accounts.roles import ParticipantKind, Role
 from acupoint.clusters.actions import do_apply_membership
-from acupoint.demo import race
+from acupoint.demo import policies, race
 from acupoint.registry.actions import do_import_file, do_load_geography
 from acupoint.registry.models import Cluster, District, Enterprise, ImportBatch
 
@@ -37,15 +37,22 @@ def load_city(directory: Path, progress=None) -> list[ImportBatch]:
         batches.append(batch)
     do_apply_membership(None)
     race.seed()
+    policies.seed(demo_enterprise())
     return batches
+
+
+def demo_enterprise() -> Enterprise:
+    """The enterprise the demo's enterprise user works for."""
+    cluster = Cluster.objects.order_by("code").first()
+    return (Enterprise.objects.filter(cluster=cluster).order_by("credit_code").first()
+            or Enterprise.objects.order_by("credit_code").first())
 
 
 def ensure_users() -> list[DemoLogin]:
     """One user per role, bound to a real scope of the demo city; existing users are kept."""
     district = District.objects.get(name="黄岛")
     cluster = Cluster.objects.order_by("code").first()
-    enterprise = (Enterprise.objects.filter(cluster=cluster).order_by("credit_code").first()
-                  or Enterprise.objects.order_by("credit_code").first())
+    enterprise = demo_enterprise()
     wanted = [
         ("admin", Role.BUREAU_ADMIN, {}, "全市"),
         ("analyst", Role.BUREAU_ANALYST, {}, "全市"),

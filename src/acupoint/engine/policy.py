@@ -338,12 +338,45 @@ def parse_policy(text: str, source: str = "<policy>",
     try:
         policy = Policy.model_validate(data)
     except ValidationError as error:
-        raise SpecError(validation_problems(error, source, lines, POLICY_MODELS)) from None
+        problems = validation_problems(error, source, lines, POLICY_MODELS)
+        raise SpecError(problems + _unknown_names(data, catalogue, source, lines)) from None
     policy._source, policy._lines = source, lines
     problems = check_policy(policy, catalogue)
     if problems:
         raise SpecError(problems)
     return policy
+
+
+def _unknown_names(data: Mapping[str, Any], catalogue: Catalogue, source: str,
+                   lines: Mapping[tuple, int]) -> list[SpecProblem]:
+    """Unknown variables in a file that failed validation, so that one reading of the file
+    reports them alongside its other problems."""
+    parameters = data.get("parameters")
+    known = set(catalogue.variables) | set(parameters if isinstance(parameters, dict) else {})
+    clauses = data.get("clauses")
+    problems = []
+    for index, clause in enumerate(clauses if isinstance(clauses, list) else []):
+        if not isinstance(clause, dict):
+            continue
+        formulas: list[tuple[tuple, Any]] = []
+        for number, condition in enumerate(clause.get("conditions") or []):
+            when = condition.get("when") if isinstance(condition, dict) else condition
+            formulas.append((("conditions", number, "when"), when))
+        benefit = clause.get("benefit") if isinstance(clause.get("benefit"), dict) else {}
+        formulas.append((("benefit", "formula"), benefit.get("formula")))
+        for path, formula in formulas:
+            if not isinstance(formula, str):
+                continue
+            try:
+                names = parse(formula).names
+            except ValueError:
+                continue  # already reported by validation
+            for name in sorted(names - known):
+                key = ("clauses", index, *path)
+                problems.append(SpecProblem(source, nearest_line(lines, key),
+                                            ".".join(map(str, key)),
+                                            f"unknown variable '{name}'"))
+    return problems
 
 
 def industry_condition(clause: Clause) -> str | None:

@@ -11,7 +11,7 @@ import ibis
 
 from acupoint.engine.policy import Expectation, Library, Policy
 from acupoint.engine.policy_explain import Explainer, Explanation
-from acupoint.engine.rules import ENTITY, Matcher, one_row_table
+from acupoint.engine.rules import ENTITY, Matcher, profile_table
 
 AMOUNT_TOLERANCE = 0.005
 
@@ -36,7 +36,7 @@ def run_policy_tests(library: Library, names: Sequence[str] = ()) -> list[TestOu
             matcher = Matcher(only, day)
             profile = {**test.enterprise, ENTITY: f"test-{number}"}
             explained = {item.clause.id: item for item in Explainer(matcher).explain(profile)}
-            table = ibis.memtable(one_row_table(profile, library.catalogue))
+            table = ibis.memtable(profile_table([profile], library.catalogue))
             vectorised = {row["clause"]: row
                           for row in matcher.matches(table, keep="all").to_pylist()}
             for clause_id, expected in test.expect.items():

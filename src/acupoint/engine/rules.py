@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -353,18 +353,16 @@ def _numbers(column: pa.Array) -> np.ndarray:
     return column.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
 
 
-def one_row_table(profile: Mapping[str, Any], catalogue: Catalogue,
+def profile_table(profiles: Sequence[Mapping[str, Any]], catalogue: Catalogue,
                   entity: str = ENTITY) -> pa.Table:
-    """A profile dict as a one-row Arrow table typed by the catalogue."""
-    arrays = [pa.array([str(profile.get(entity, "example"))], pa.string())]
-    names = [entity]
+    """Profile dicts as an Arrow table typed by the catalogue (derived variables omitted)."""
+    columns = {entity: pa.array([str(profile.get(entity, f"row-{index}"))
+                                 for index, profile in enumerate(profiles)], pa.string())}
     for name, variable in catalogue.variables.items():
-        if variable.formula:
-            continue
-        arrays.append(pa.array([coerce(profile.get(name), variable.kind)],
-                               _ARROW_TYPES[variable.kind]))
-        names.append(name)
-    return pa.Table.from_arrays(arrays, names=names)
+        if not variable.formula:
+            columns[name] = pa.array([coerce(profile.get(name), variable.kind)
+                                      for profile in profiles], _ARROW_TYPES[variable.kind])
+    return pa.table(columns)
 
 
 def coerce(value: Any, kind: str) -> Any:

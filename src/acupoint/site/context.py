@@ -22,6 +22,8 @@ NAVIGATION = (
     ("registry:cluster-list", _("Clusters"), _ALL),
     ("clusters:overview", _("Cluster race"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
                                               Role.DISTRICT_OFFICER, Role.CLUSTER_MANAGER}),
+    ("policies:library", _("Policies"), _ALL),
+    ("policies:reach", _("Policy reach"), _DATA_ROLES),
     ("registry:district-list", _("Districts"), _ALL),
     ("registry:import", _("Import"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
                                       Role.DISTRICT_OFFICER}),
@@ -43,6 +45,8 @@ def navigation(request) -> dict:
                          "label": _("My enterprise"), "active": False})
         items.insert(2, {"url": reverse("triage:mine"), "label": _("My evaluation"),
                          "active": request.path.startswith("/triage/")})
+        items.insert(3, {"url": reverse("policies:mine"), "label": _("My policies"),
+                         "active": request.path.startswith("/policies/enterprise/")})
     if scoping.may_administer(user):
         items.append({"url": reverse("admin:index"), "label": _("Administration"),
                       "active": False})

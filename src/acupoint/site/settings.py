@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "acupoint.registry",
     "acupoint.triage",
     "acupoint.clusters",
+    "acupoint.policies",
     "acupoint.dashboard",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/", include("acupoint.registry.urls")),
     path("triage/", include("acupoint.triage.urls")),
     path("race/", include("acupoint.clusters.urls")),
+    path("policies/", include("acupoint.policies.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

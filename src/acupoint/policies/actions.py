@@ -1,0 +1,308 @@
+"""State changes of policy delivery; each leaves an audit entry.
+
+Publishing a policy, or a change in an enterprise's data, re-matches the enterprises
+concerned: new matches land in their inboxes, and clauses granted without application
+(免申即享) are recorded as granted pending verification.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import ibis
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from acupoint.accounts import scoping
+from acupoint.accounts.audit import record
+from acupoint.accounts.roles import Role
+from acupoint.engine.policy import Policy, parse_policy, policy_files, shipped_dir
+from acupoint.engine.rules import ELIGIBLE, UNKNOWN, Matcher
+from acupoint.engine.spec import SpecError, read_text
+from acupoint.policies import library, profiles
+from acupoint.policies.models import (
+    Application,
+    Match,
+    MatchRun,
+    PolicyClause,
+    PolicyDocument,
+    PolicyFact,
+    Rating,
+)
+from acupoint.registry.models import Enterprise
+
+
+def _bureau_only(user, message: str) -> None:
+    if user is not None and not scoping.is_bureau(user):
+        raise PermissionDenied(message)
+
+
+def _own_or_bureau(user, enterprise: Enterprise) -> None:
+    """The enterprise's own users and the bureau; a district officer within the district."""
+    if user is None or scoping.is_bureau(user):
+        return
+    if scoping.visible(user, Enterprise).filter(pk=enterprise.pk).exists() and \
+            scoping.role_of(user) in (Role.ENTERPRISE_USER, Role.DISTRICT_OFFICER):
+        return
+    raise PermissionDenied(_("You may act only for your own enterprise."))
+
+
+def parse_policy_text(text: str, source: str = "policy.yaml") -> Policy:
+    """A policy file checked whole, or every problem with its line and key."""
+    try:
+        return parse_policy(text, source, library.catalogue())
+    except SpecError as error:
+        raise ValidationError([str(problem) for problem in error.problems]) from None
+
+
+def do_publish_policy(acting_user, text: str, source: str = "policy.yaml",
+                      rematch: bool = True) -> PolicyDocument:
+    """Publish (or amend) a policy from its file; its clauses go into the calculator."""
+    _bureau_only(acting_user, _("Only the bureau may publish policies."))
+    policy = parse_policy_text(text, source)
+    info = policy.policy
+    with transaction.atomic():
+        document, created = PolicyDocument.objects.update_or_create(
+            policy_id=info.id, defaults={
+                "title": info.title, "number": info.number, "issuer": info.issuer,
+                "level": info.level, "published": info.published,
+                "valid_from": info.valid_from, "valid_to": info.valid_to,
+                "source": info.source, "illustrative": info.illustrative,
+                "summary": info.summary, "yaml_text": text,
+                "status": PolicyDocument.Status.PUBLISHED,
+                "published_by": acting_user if getattr(acting_user, "pk", None) else None})
+        kept = []
+        for position, clause in enumerate(policy.clauses):
+            row, _created = PolicyClause.objects.update_or_create(
+                key=policy.key(clause), defaults={
+                    "document": document, "clause_id": clause.id, "position": position,
+                    "article": clause.article, "title": clause.title, "chain": clause.chain,
+                    "side": clause.side, "support": clause.support, "mode": clause.mode,
+                    "industries": clause.industries, "text": clause.text,
+                    "benefit": _benefit_text(clause), "unit": clause.benefit.unit,
+                    "cap": clause.benefit.cap, "documents": clause.documents,
+                    "conditions": [item.label or item.when for item in clause.conditions]})
+            kept.append(row.pk)
+        removed = document.clauses.exclude(pk__in=kept)
+        Match.objects.filter(clause__in=removed).delete()
+        removed.filter(applications__isnull=True).delete()
+        record(acting_user, "policies.publish" if created else "policies.amend", document,
+               after={"clauses": len(kept)})
+    if rematch:
+        do_rematch(acting_user, MatchRun.Trigger.PUBLICATION)
+    return document
+
+
+def _benefit_text(clause) -> str:
+    benefit = clause.benefit
+    if not benefit.monetary:
+        return benefit.text
+    formula = benefit.formula or " / ".join(tier.amount for tier in benefit.tiers)
+    cap = f"，上限 {benefit.cap:g} {benefit.unit}" if benefit.cap is not None else ""
+    return f"{formula}（{benefit.unit}）{cap}"
+
+
+def do_withdraw_policy(acting_user, document: PolicyDocument) -> None:
+    _bureau_only(acting_user, _("Only the bureau may withdraw policies."))
+    with transaction.atomic():
+        document.status = PolicyDocument.Status.WITHDRAWN
+        document.save(update_fields=["status", "updated_at"])
+        Match.objects.filter(clause__document=document).delete()
+        record(acting_user, "policies.withdraw", document)
+
+
+def publish_shipped(acting_user=None) -> list[PolicyDocument]:
+    """The policies shipped with the platform, published once (the demo city, a new site)."""
+    documents = []
+    for path in policy_files([shipped_dir()]):
+        text = read_text(path)
+        policy = parse_policy_text(text, path.name)
+        if not PolicyDocument.objects.filter(policy_id=policy.policy.id).exists():
+            documents.append(do_publish_policy(acting_user, text, path.name, rematch=False))
+    return documents
+
+
+def do_rematch(acting_user, trigger: str, enterprise_ids: Iterable[int] | None = None,
+               day: dt.date | None = None) -> MatchRun:
+    """Match the published clauses against the enterprises (all, or the ones named)."""
+    day = day or timezone.localdate()
+    started = time.perf_counter()
+    policies = library.published_library()
+    ids = None if enterprise_ids is None else list(enterprise_ids)
+    table = profiles.profiles(policies.catalogue, day, ids)
+    matcher = Matcher(policies, day)
+    rows = matcher.matches(ibis.memtable(table)).to_pylist() if table.num_rows else []
+    enterprises = dict(Enterprise.objects.filter(
+        credit_code__in=table.column("credit_code").to_pylist()).values_list(
+        "credit_code", "pk"))
+    clauses = dict(PolicyClause.objects.filter(
+        document__status=PolicyDocument.Status.PUBLISHED).values_list("key", "pk"))
+    now = timezone.now()
+    with transaction.atomic():
+        run = MatchRun.objects.create(as_of=day, trigger=trigger, enterprises=len(enterprises),
+                                      clauses=len(matcher.plans),
+                                      created_by=acting_user if getattr(
+                                          acting_user, "pk", None) else None)
+        existing = Match.objects.filter(enterprise_id__in=enterprises.values())
+        known = {(match.enterprise_id, match.clause_id): match for match in existing}
+        keep, new, changed = set(), [], []
+        for row in rows:
+            pair = (enterprises[row["credit_code"]],
+                    clauses[f"{row['policy']}/{row['clause']}"])
+            keep.add(pair)
+            status = ("near" if row["near_miss"] else row["status"])
+            values = {"status": status, "amount": row["amount"], "failed": row["failed"],
+                      "unknown": row["unknown"], "run": run}
+            match = known.get(pair)
+            if match is None:
+                new.append(Match(enterprise_id=pair[0], clause_id=pair[1], first_seen=now,
+                                 **values))
+            else:
+                for name, value in values.items():
+                    setattr(match, name, value)
+                changed.append(match)
+        Match.objects.bulk_create(new, batch_size=2000)
+        Match.objects.bulk_update(changed, ["status", "amount", "failed", "unknown", "run"],
+                                  batch_size=2000)
+        stale = [match.pk for pair, match in known.items() if pair not in keep]
+        Match.objects.filter(pk__in=stale).delete()
+        _grant_automatic(run, day)
+        run.new_matches = len(new)
+        run.seconds = time.perf_counter() - started
+        run.save(update_fields=["new_matches", "seconds"])
+        record(acting_user, "policies.rematch", run,
+               after={"trigger": trigger, "new": len(new), "enterprises": len(enterprises)})
+    return run
+
+
+def _grant_automatic(run: MatchRun, day: dt.date) -> None:
+    """免申即享: an eligible match on a clause granted without application is recorded as
+    granted, pending the bureau's verification, without the enterprise doing anything."""
+    eligible = (Match.objects.filter(run=run, status=ELIGIBLE, clause__mode="auto")
+                .values_list("enterprise_id", "clause_id", "amount"))
+    Application.objects.bulk_create([
+        Application(enterprise_id=enterprise_id, clause_id=clause_id, estimated=amount,
+                    status=Application.Status.PENDING_VERIFICATION, submitted_on=day)
+        for enterprise_id, clause_id, amount in eligible], ignore_conflicts=True)
+
+
+def do_set_fact(acting_user, enterprise: Enterprise, name: str, value: Any,
+                source: str = "") -> PolicyFact:
+    """Record a datum the clauses need (a tag, a figure) and re-match the enterprise."""
+    _own_or_bureau(acting_user, enterprise)
+    variable = library.catalogue().variables.get(name)
+    if variable is None or variable.source != "fact":
+        raise ValidationError(_("'%(name)s' is not a policy datum that can be recorded.")
+                              % {"name": name})
+    value = _typed(value, variable.kind)
+    with transaction.atomic():
+        fact, _created = PolicyFact.objects.update_or_create(
+            enterprise=enterprise, name=name,
+            defaults={"value": value, "source": source or scoping.role_of(acting_user) or ""})
+        record(acting_user, "policies.fact", enterprise, after={name: value})
+    do_rematch(acting_user, MatchRun.Trigger.DATA, [enterprise.pk])
+    return fact
+
+
+def _typed(value: Any, kind: str) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+    if value in ("", None):
+        raise ValidationError(_("Enter a value."))
+    try:
+        if kind == "bool":
+            if isinstance(value, str):
+                return value.lower() in ("1", "true", "yes", "是", "y", "on")
+            return bool(value)
+        if kind == "integer":
+            return int(float(value))
+        if kind == "number":
+            return float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("'%(value)s' is not a number.") % {"value": value}) from None
+    return str(value)
+
+
+def do_apply(acting_user, enterprise: Enterprise, clause: PolicyClause,
+             day: dt.date | None = None) -> Application:
+    _own_or_bureau(acting_user, enterprise)
+    match = Match.objects.filter(enterprise=enterprise, clause=clause,
+                                 status__in=(ELIGIBLE, UNKNOWN)).first()
+    if match is None:
+        raise ValidationError(_("This enterprise does not qualify for this clause."))
+    if Application.objects.filter(enterprise=enterprise, clause=clause).exists():
+        raise ValidationError(_("An application for this clause already exists."))
+    with transaction.atomic():
+        application = Application.objects.create(
+            enterprise=enterprise, clause=clause, status=Application.Status.SUBMITTED,
+            estimated=match.amount, submitted_on=day or timezone.localdate(),
+            created_by=acting_user if getattr(acting_user, "pk", None) else None)
+        record(acting_user, "policies.apply", application)
+    return application
+
+
+_NEXT = {
+    Application.Status.PENDING_VERIFICATION: {Application.Status.APPROVED,
+                                              Application.Status.REJECTED},
+    Application.Status.SUBMITTED: {Application.Status.APPROVED, Application.Status.REJECTED},
+    Application.Status.APPROVED: {Application.Status.PAID},
+}
+
+
+def do_decide_application(acting_user, application: Application, status: str,
+                          on: dt.date, amount: float | None = None,
+                          note: str = "") -> Application:
+    """Approve, reject or pay an application; dates may not run backwards."""
+    _bureau_only(acting_user, _("Only the bureau decides applications."))
+    if status not in _NEXT.get(application.status, set()):
+        raise ValidationError(_("An application that is %(now)s cannot become %(next)s.")
+                              % {"now": application.get_status_display(), "next": status})
+    if on < application.submitted_on or (application.approved_on and on <
+                                         application.approved_on):
+        raise ValidationError(_("The date is before the application's earlier steps."))
+    before = {"status": application.status}
+    with transaction.atomic():
+        application.status = status
+        if status == Application.Status.APPROVED:
+            application.approved_on = on
+            application.approved_amount = amount if amount is not None else \
+                application.estimated
+        elif status == Application.Status.PAID:
+            application.paid_on = on
+            application.paid_amount = amount if amount is not None else \
+                application.approved_amount
+        application.note = note or application.note
+        application.save()
+        record(acting_user, "policies.decide", application, before=before,
+               after={"status": status, "on": on})
+    return application
+
+
+def do_rate(acting_user, enterprise: Enterprise, document: PolicyDocument, score: int,
+            comment: str = "") -> Rating:
+    if scoping.role_of(acting_user) != Role.ENTERPRISE_USER or \
+            acting_user.enterprise_id != enterprise.pk:
+        raise PermissionDenied(_("Only the enterprise's own users rate a policy."))
+    if not 1 <= int(score) <= 5:
+        raise ValidationError(_("Rate from 1 to 5."))
+    with transaction.atomic():
+        rating, _created = Rating.objects.update_or_create(
+            enterprise=enterprise, document=document,
+            defaults={"score": int(score), "comment": comment[:500], "user": acting_user})
+        record(acting_user, "policies.rate", rating, after={"score": int(score)})
+    return rating
+
+
+def do_mark_read(acting_user, enterprise: Enterprise) -> int:
+    _own_or_bureau(acting_user, enterprise)
+    with transaction.atomic():
+        count = Match.objects.filter(enterprise=enterprise, read_at__isnull=True).update(
+            read_at=timezone.now())
+        if count:
+            record(acting_user, "policies.read", enterprise, after={"matches": count})
+    return count

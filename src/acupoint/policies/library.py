@@ -1,0 +1,54 @@
+"""The published policies as one engine library, read from the database and kept in memory
+until a policy is published, amended or withdrawn."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from functools import lru_cache
+
+from django.db.models import Count, Max
+
+from acupoint.engine.policy import Catalogue, Library, load_catalogue, parse_policy
+from acupoint.engine.policy_explain import Explainer
+from acupoint.engine.rules import Matcher
+from acupoint.policies.models import PolicyDocument
+
+_lock = threading.Lock()
+_cache: dict[tuple, Library] = {}
+_explainers: dict[tuple, Explainer] = {}
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def _signature() -> tuple:
+    published = PolicyDocument.objects.filter(status=PolicyDocument.Status.PUBLISHED)
+    summary = published.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    return summary["count"], summary["latest"]
+
+
+def published_library() -> Library:
+    signature = _signature()
+    with _lock:
+        if signature not in _cache:
+            _cache.clear()
+            _explainers.clear()
+            documents = PolicyDocument.objects.filter(
+                status=PolicyDocument.Status.PUBLISHED).order_by("policy_id")
+            _cache[signature] = Library(
+                [parse_policy(document.yaml_text, f"{document.policy_id}.yaml", catalogue())
+                 for document in documents], catalogue())
+        return _cache[signature]
+
+
+def explainer(day: dt.date, tolerance: float = 0.10) -> Explainer:
+    """The published clauses in force on ``day``, compiled once for one-enterprise answers."""
+    library = published_library()
+    key = (id(library), day, tolerance)
+    with _lock:
+        if key not in _explainers:
+            _explainers[key] = Explainer(Matcher(library, day, tolerance))
+        return _explainers[key]

@@ -1,0 +1,87 @@
+"""Enterprise profiles (一企一档) for policy matching, built from the registry: the enterprise
+record, its latest annual figures and the year before, its per-mu class from the published
+triage runs, and the policy data recorded for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import pyarrow as pa
+
+from acupoint.engine.policy import Catalogue
+from acupoint.engine.rules import ENTITY, profile_table
+from acupoint.policies.models import PolicyFact
+from acupoint.registry.models import AnnualData, Enterprise
+from acupoint.triage.models import EvaluationResult, EvaluationRun
+
+ANNUAL = ("revenue", "tax", "value_added", "rd_spend", "employees", "fixed_asset_investment",
+          "equipment_investment", "exports", "energy_tce", "electricity_kwh", "gas_m3",
+          "major_accident")
+
+
+def profiles(catalogue: Catalogue, day: dt.date,
+             enterprise_ids: Iterable[int] | None = None) -> pa.Table:
+    """One row per enterprise in the catalogue's columns, as known on ``day``."""
+    records = _records(day, None if enterprise_ids is None else list(enterprise_ids))
+    return profile_table(records, catalogue)
+
+
+def profile_of(enterprise: Enterprise, day: dt.date) -> dict[str, Any]:
+    return _records(day, [enterprise.pk])[0]
+
+
+def _records(day: dt.date, ids: list[int] | None) -> list[dict[str, Any]]:
+    enterprises = Enterprise.objects.select_related("district", "cluster")
+    if ids is not None:
+        enterprises = enterprises.filter(pk__in=ids)
+    records: dict[int, dict[str, Any]] = {}
+    for enterprise in enterprises.order_by("pk"):
+        records[enterprise.pk] = {
+            ENTITY: enterprise.credit_code, "industry": enterprise.industry_code,
+            "district": enterprise.district.name,
+            "cluster": enterprise.cluster.code if enterprise.cluster else None,
+            "above_scale": enterprise.above_scale, "land_mu": enterprise.land_mu,
+            "age_years": (day - enterprise.founded).days / 365.25 if enterprise.founded
+            else None}
+    _add_annual(records, day)
+    _add_triage(records, day)
+    facts = PolicyFact.objects.filter(enterprise_id__in=records)
+    for enterprise_id, name, value in facts.values_list("enterprise_id", "name", "value"):
+        records[enterprise_id][name] = value
+    return list(records.values())
+
+
+def _add_annual(records: dict[int, dict[str, Any]], day: dt.date) -> None:
+    """The latest year before ``day``'s year with figures, and revenue the year before it."""
+    rows = AnnualData.objects.filter(enterprise_id__in=records, year__lt=day.year)
+    by_enterprise: dict[int, dict[int, dict]] = defaultdict(dict)
+    for row in rows.values("enterprise_id", "year", *ANNUAL):
+        by_enterprise[row["enterprise_id"]][row["year"]] = row
+    for enterprise_id, years in by_enterprise.items():
+        latest = max(years)
+        record = records[enterprise_id]
+        record.update({name: years[latest][name] for name in ANNUAL})
+        record["revenue_prev"] = years.get(latest - 1, {}).get("revenue")
+
+
+def _add_triage(records: dict[int, dict[str, Any]], day: dt.date) -> None:
+    """The class of the latest published run per year, and the years in D running up to the
+    latest of them."""
+    results = (EvaluationResult.objects
+               .filter(enterprise_id__in=records, run__status=EvaluationRun.Status.PUBLISHED,
+                       run__year__lt=day.year)
+               .order_by("run__published_at", "run_id")
+               .values_list("enterprise_id", "run__year", "grade"))
+    grades: dict[int, dict[int, str]] = defaultdict(dict)
+    for enterprise_id, year, grade in results:
+        grades[enterprise_id][year] = grade
+    for enterprise_id, by_year in grades.items():
+        latest = max(by_year)
+        streak, year = 0, latest
+        while by_year.get(year) == "D":
+            streak, year = streak + 1, year - 1
+        records[enterprise_id]["triage_class"] = by_year[latest]
+        records[enterprise_id]["years_in_d"] = streak

@@ -1,0 +1,40 @@
+"""The reach of every clause as an .xlsx workbook, for the bureau's own analysis."""
+
+from __future__ import annotations
+
+from typing import IO
+
+import xlsxwriter
+from django.utils.translation import gettext as _
+
+from acupoint.policies.models import Application
+
+STATUSES = [Application.Status.PENDING_VERIFICATION, Application.Status.SUBMITTED,
+            Application.Status.APPROVED, Application.Status.PAID, Application.Status.REJECTED]
+
+
+def write_reach(handle: IO[bytes], rows: list[dict]) -> None:
+    with xlsxwriter.Workbook(handle, {"in_memory": True}) as workbook:
+        sheet = workbook.add_worksheet(_("Reach"))
+        bold = workbook.add_format({"bold": True})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        header = [_("Policy"), _("Document number"), _("Article"), _("Clause"), _("Chain link"),
+                  _("Application mode"), _("Eligible"), _("Near misses"), _("Data needed"),
+                  _("Estimated cost (万元)"), *(str(status.label) for status in STATUSES),
+                  _("Average rating")]
+        sheet.write_row(0, 0, header, bold)
+        for number, row in enumerate(rows, start=1):
+            clause, reach = row["clause"], row["reach"]
+            document = clause.document
+            rating = row["rating"]
+            sheet.write_row(number, 0, [
+                document.title, document.number, clause.article, clause.title,
+                clause.get_chain_display(), clause.get_mode_display(),
+                reach.eligible if reach else 0, reach.near if reach else 0,
+                reach.unknown if reach else 0])
+            sheet.write_number(number, 9, reach.cost if reach else 0.0, money)
+            sheet.write_row(number, 10, [row["applications"].get(status, 0)
+                                         for status in STATUSES])
+            sheet.write(number, 10 + len(STATUSES), rating[0] if rating else "")
+        sheet.freeze_panes(1, 4)
+        sheet.autofilter(0, 0, len(rows), len(header) - 1)
