@@ -241,12 +241,14 @@ def arithmetic(clause: Clause, formula: str | None, values: Mapping[str, Any],
         return benefit.text
     if formula is None:
         return ""
-    tree = _Substitute(values).visit(parse(formula).tree)
-    text = f"{formula} = {ast.unparse(tree)}"
+    substituted = ast.unparse(_Substitute(values).visit(parse(formula).tree))
+    steps = list(dict.fromkeys([formula, substituted]))
+    text = " = ".join(steps)
     if benefit.cap is not None:
         text += f"; 上限 {_number(benefit.cap)}"
     if amount is not None:
-        text += f" = {_number(round(amount, 2))} {benefit.unit}"
+        result = f"{_number(round(amount, 2))} {benefit.unit}"
+        text = result if text == str(_number(round(amount, 2))) else f"{text} = {result}"
     return text
 
 

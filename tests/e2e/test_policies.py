@@ -1,0 +1,53 @@
+"""Policy delivery in a real Chromium: an enterprise manager on a phone opens "my policies"
+and sees a clause it qualifies for, with its amount and why, and a near miss with its gap;
+the bureau simulates an amendment of one clause and sees the change in reach and cost."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import load_city_and_users
+from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
+from tests.e2e.test_triage import _log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_enterprise_sees_its_policies_and_bureau_simulates_a_change(
+        live_server, city_dir, browser_page):  # noqa: F811
+    load_city_and_users(city_dir)
+    page, base = browser_page, live_server.url
+
+    _log_in(page, base, "enterprise")
+    page.get_by_role("link", name="我的政策").click()
+    page.wait_for_selector("#eligible-count")
+    eligible = page.locator('article.eligible[data-clause="demo-manufacturing/'
+                            'digital-transformation"]')
+    assert "60 万元" in eligible.locator(".amount").inner_text()
+    assert "0.2 * 300" in eligible.locator(".arithmetic").inner_text()
+    assert "✓" in eligible.locator(".conditions").inner_text()
+    near = page.locator('article.near[data-clause="demo-market/first-unit-equipment"]')
+    assert near.locator(".gap").inner_text() == "首台（套）装备销售额 460 万元，需 ≥ 500 万元"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
+    page.screenshot(path=str(city_dir / "my_policies.png"), full_page=True)
+
+    _log_in(page, base, "admin")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/policies/demo-manufacturing/")
+    before_cost = float(page.inner_text("#policy-cost").replace(",", ""))
+    page.click("#simulate-link")
+    text = page.input_value("#id_text")
+    page.fill("#id_text", text.replace('"digital_investment >= 100"',
+                                       '"digital_investment >= 50"'))
+    page.click("#simulate-form button")
+    page.wait_for_selector("#simulation-result")
+    baseline = int(page.inner_text("#baseline-eligible"))
+    draft = int(page.inner_text("#draft-eligible"))
+    assert draft > baseline
+    assert float(page.inner_text("#draft-cost").replace(",", "")) > float(
+        page.inner_text("#baseline-cost").replace(",", ""))
+    assert page.locator("#changes tbody tr").count() == draft - baseline
+    # Simulating publishes nothing.
+    page.goto(f"{base}/policies/demo-manufacturing/")
+    assert float(page.inner_text("#policy-cost").replace(",", "")) == before_cost
+    assert not page.outside_requests
