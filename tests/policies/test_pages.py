@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from acupoint.accounts.actions import do_issue_token
 from acupoint.accounts.models import AuditEntry
@@ -88,7 +89,10 @@ def test_the_reach_page_and_its_workbook(users):
     sheet = workbook.active
     assert sheet.max_row == len(rows) + 1
     header = [cell.value for cell in sheet[1]]
-    assert "预计成本（万元）" in header or "Estimated cost (万元)" in header
+    assert gettext("Estimated cost (万元)") in header
+    cost = header.index(gettext("Estimated cost (万元)"))
+    total = sum(row[cost].value or 0 for row in sheet.iter_rows(min_row=2))
+    assert total == pytest.approx(sum(row["reach"].cost for row in rows if row["reach"]))
 
 
 def test_publishing_a_bad_file_lists_every_problem_with_its_line(users):
