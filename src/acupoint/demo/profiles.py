@@ -69,7 +69,7 @@ def _draw(name: str, kind: str, source: str, revenue: np.ndarray,
     if name in ("age_years", "years_to_production", "h2_station_years", "years_in_d"):
         return rng.integers(0, 8, size).astype(int if kind == "integer" else float)
     # Most enterprises have none of what a fact counts (patents, exhibitions, hydrogen sold).
-    present = rng.uniform(size=size) < (0.9 if source == "annual" else 0.15)
+    present = rng.uniform(size=size) < (0.15 if source == "fact" else 1.0)
     if kind == "integer":
         return np.where(present, rng.integers(1, 200, size), 0)
     return np.where(present, revenue * rng.uniform(0, 0.3, size), 0.0)

@@ -50,13 +50,16 @@ def spark_session() -> Any:
     return _spark_session
 
 
-def record_batches(expr: ir.Table, rows: int) -> Iterator[pa.RecordBatch]:
-    """A result streamed in batches of about ``rows`` rows, never held whole in memory."""
+def record_batches(expr: ir.Table, rows: int, sql: str | None = None
+                   ) -> Iterator[pa.RecordBatch]:
+    """A result streamed in batches of about ``rows`` rows, never held whole in memory;
+    ``sql`` is the expression already compiled for DuckDB (compiling a wide one takes
+    seconds)."""
     backend = expr._find_backend(use_default=True)
     if backend.name == "duckdb":
         # Ibis 12 streams through DuckDBPyConnection.fetch_record_batch, gone in DuckDB 2.
         backend._run_pre_execute_hooks(expr)
-        yield from backend.con.sql(backend.compile(expr)).to_arrow_reader(rows)
+        yield from backend.con.sql(sql or backend.compile(expr)).to_arrow_reader(rows)
     else:
         yield from expr.to_pyarrow_batches(chunk_size=rows)
 

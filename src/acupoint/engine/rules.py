@@ -34,10 +34,8 @@ from acupoint.engine.rowwise import compile_row
 
 ELIGIBLE, INELIGIBLE, UNKNOWN = "eligible", "ineligible", "unknown"
 ENTITY = "credit_code"
-# A clause's code for one enterprise: one bit per condition that failed, that is unknown, and
-# that compares within the tolerance of its threshold; decoded into a status with NumPy.
-MAX_CONDITIONS = 10
-_UNKNOWN_SHIFT, _CLOSE_SHIFT, _MASK = 10, 20, (1 << 10) - 1
+# Conditions per clause: their failed and unknown masks are 32-bit integers.
+MAX_CONDITIONS = 30
 CODE_INELIGIBLE, CODE_ELIGIBLE, CODE_UNKNOWN, CODE_NEAR = 0, 1, 2, 3
 _ORDERED = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥"}
 _IBIS_TYPES = {"number": "float64", "integer": "int64", "bool": "boolean", "text": "string"}
@@ -127,35 +125,19 @@ class ClausePlan:
                   for name, value in self.params.items()}
         return Scope(table, params=params, unknown_spreads=True)
 
-    def code(self, table: ir.Table, tolerance: float,
-             short_circuit: bool = False) -> ir.IntegerValue:
-        """Each condition's outcome as bits of one 32-bit integer: failed (bits 0–9), unknown
-        (10–19), and for comparisons within the tolerance of their threshold (20–29).
-
-        With ``short_circuit``, an enterprise that fails the first condition by more than the
-        tolerance gets that one bit and nothing else is computed for it: most enterprises
-        fail most clauses early, and such a pair can be neither eligible nor a near miss.
-
-        Each outcome is read only inside COALESCE: Ibis writes `x IN (…) = FALSE` and
-        `NOT (x) IS NULL` without the brackets SQL needs."""
+    def columns(self, table: ir.Table, tolerance: float) -> dict[str, ir.Value]:
+        """Per condition its outcome (``o{k}``: true, false, or null when a datum is
+        missing) and, for a comparison, whether the value lies within the tolerance of the
+        threshold (``c{k}``); the status is decoded from them with NumPy."""
         scope = self.scope(table)
-        code = ibis.literal(0, "int32")
-        decisive = None
+        columns: dict[str, ir.Value] = {}
         for index, condition in enumerate(self.conditions):
-            outcome = _truth(parse(condition.when).compile(scope))
-            failed_bit, unknown_bit = 1 << index, 1 << (index + _UNKNOWN_SHIFT)
-            code = code + ((1 - outcome.cast("int32")) * failed_bit).fill_null(unknown_bit)
+            columns[f"o{index}"] = _truth(parse(condition.when).compile(scope))
             comparison = self.comparisons[index]
-            close = ibis.literal(False)
             if comparison is not None:
                 left = _as_float(parse(comparison.left).compile(scope))
-                close = self._close(comparison, scope, left, tolerance).fill_null(False)
-                code = code + ibis.ifelse(close, 1 << (index + _CLOSE_SHIFT), 0)
-            if index == 0:
-                decisive = ~outcome.fill_null(True) & ~close
-        if short_circuit and decisive is not None and len(self.conditions) > 1:
-            return ibis.ifelse(decisive, 1, code).cast("int32")
-        return code.cast("int32")
+                columns[f"c{index}"] = self._close(comparison, scope, left, tolerance)
+        return columns
 
     def _close(self, comparison: Comparison, scope: Scope, left: ir.FloatingValue,
                tolerance: float) -> ir.BooleanValue:
@@ -203,19 +185,34 @@ def near_band(threshold: float, tolerance: float) -> tuple[float, float]:
     return threshold - margin, threshold + margin
 
 
-def decode(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Status (CODE_*), failed mask and unknown mask from clause codes.
+def decode(failed: np.ndarray, unknown: np.ndarray, close: np.ndarray) -> np.ndarray:
+    """Status (CODE_*) from the masks of failed, unknown and close-to-threshold conditions.
 
     Eligible: nothing failed or unknown. Unknown: nothing failed, something unknown. Near
     miss: exactly one condition failed, a comparison within the tolerance, nothing unknown."""
-    failed = codes & _MASK
-    unknown = (codes >> _UNKNOWN_SHIFT) & _MASK
-    close = (codes >> _CLOSE_SHIFT) & _MASK
     single = (failed & (failed - 1)) == 0
     near = (failed > 0) & single & (unknown == 0) & ((close & failed) == failed)
-    status = np.where(failed > 0, np.where(near, CODE_NEAR, CODE_INELIGIBLE),
-                      np.where(unknown > 0, CODE_UNKNOWN, CODE_ELIGIBLE))
-    return status, failed, unknown
+    return np.where(failed > 0, np.where(near, CODE_NEAR, CODE_INELIGIBLE),
+                    np.where(unknown > 0, CODE_UNKNOWN, CODE_ELIGIBLE)).astype(np.int8)
+
+
+def _masks(batch: pa.RecordBatch, number: int, plan: ClausePlan) -> tuple[np.ndarray, ...]:
+    """Failed, unknown and close masks of clause ``number`` in a batch of the wide table."""
+    size = batch.num_rows
+    failed, unknown, close = (np.zeros(size, np.int32) for _ in range(3))
+    for index, comparison in enumerate(plan.comparisons):
+        outcome = batch.column(f"k{number}o{index}")
+        bit = np.int32(1 << index)
+        held = outcome.fill_null(True).to_numpy(zero_copy_only=False)
+        np.bitwise_or(failed, bit, out=failed, where=~held)
+        if outcome.null_count:
+            known = outcome.is_valid().to_numpy(zero_copy_only=False)
+            np.bitwise_or(unknown, bit, out=unknown, where=~known)
+        if comparison is not None:
+            near = batch.column(f"k{number}c{index}").fill_null(False).to_numpy(
+                zero_copy_only=False)
+            np.bitwise_or(close, bit, out=close, where=near)
+    return failed, unknown, close
 
 
 @dataclass
@@ -247,6 +244,13 @@ class Reach:
                     strict=True)]
 
 
+@dataclass(frozen=True)
+class CompiledMatching:
+    wide: ir.Table
+    keep: str
+    sql: str | None
+
+
 @dataclass
 class Matcher:
     """One library at one date: the clauses in force, ready to match any profile table."""
@@ -268,24 +272,36 @@ class Matcher:
         narrowed.plans = [plan for plan in self.plans if plan.key in keys]
         return narrowed
 
-    def wide(self, table: ir.Table, short_circuit: bool = False) -> ir.Table:
-        """One row per enterprise: code ``k{n}`` and amount ``a{n}`` of every clause ``n``."""
+    def wide(self, table: ir.Table) -> ir.Table:
+        """One row per enterprise: for every clause ``n`` its conditions' outcomes
+        (``k{n}o{k}``, ``k{n}c{k}``) and its amount ``a{n}``."""
         prepared = prepare(table, self.library.catalogue, self.entity)
         columns: dict[str, ir.Value] = {}
         for number, plan in enumerate(self.plans):
-            columns[f"k{number}"] = plan.code(prepared, self.tolerance, short_circuit)
+            for name, value in plan.columns(prepared, self.tolerance).items():
+                columns[f"k{number}{name}"] = value
             columns[f"a{number}"] = plan.amount(prepared)
         return prepared.select(prepared[self.entity], **columns)
 
-    def batches(self, table: ir.Table, keep: str = "relevant", batch_rows: int = 16_384,
+    def compile(self, table: ir.Table, keep: str = "relevant") -> CompiledMatching:
+        """The matching of ``table`` compiled once, to run as often as wanted."""
+        if keep not in ("relevant", "all"):
+            raise ValueError("keep must be 'relevant' or 'all'")
+        wide = self.wide(table)
+        backend = wide._find_backend(use_default=True)
+        sql = backend.compile(wide) if backend.name == "duckdb" else None
+        return CompiledMatching(wide, keep, sql)
+
+    def batches(self, table: ir.Table | CompiledMatching, keep: str = "relevant",
+                batch_rows: int = 16_384,
                 reach: Reach | None = None) -> Iterator[pa.RecordBatch]:
         """The matches in batches: every pair (``keep='all'``, with every failed condition)
         or the eligible, unknown and near-miss ones (``'relevant'``: what an inbox or a
         reach count needs). Each clause's column is decoded on its own, in cache."""
-        if keep not in ("relevant", "all"):
-            raise ValueError("keep must be 'relevant' or 'all'")
         if not self.plans:
             return
+        compiled = table if isinstance(table, CompiledMatching) else self.compile(table, keep)
+        keep = compiled.keep
         policy_ids = list(dict.fromkeys(plan.policy.policy.id for plan in self.plans))
         policies = pa.array(policy_ids)
         policy_of = np.array([policy_ids.index(plan.policy.policy.id) for plan in self.plans],
@@ -293,18 +309,15 @@ class Matcher:
         clauses = pa.array([plan.clause.id for plan in self.plans])
         statuses = pa.array([INELIGIBLE, ELIGIBLE, UNKNOWN])
         status_of = np.array([0, 1, 2, 0], np.int8)  # a near miss is ineligible
-        wide = self.wide(table, short_circuit=keep == "relevant")
-        for batch in record_batches(wide, batch_rows):
+        for batch in record_batches(compiled.wide, batch_rows, compiled.sql):
             parts: list[tuple[np.ndarray, ...]] = []
-            for number in range(len(self.plans)):
-                codes = _numbers(batch.column(1 + 2 * number))
-                rows = (_candidates(codes) if keep == "relevant" else np.arange(len(codes)))
-                status, failed, unknown = decode(codes[rows])
-                if keep == "relevant":
-                    kept = status != CODE_INELIGIBLE
-                    rows, status, failed, unknown = (rows[kept], status[kept], failed[kept],
-                                                     unknown[kept])
-                amounts = batch.column(2 + 2 * number).take(pa.array(rows)).to_numpy(
+            for number, plan in enumerate(self.plans):
+                failed, unknown, close = _masks(batch, number, plan)
+                status = decode(failed, unknown, close)
+                rows = (np.flatnonzero(status != CODE_INELIGIBLE) if keep == "relevant"
+                        else np.arange(len(status)))
+                status, failed, unknown = status[rows], failed[rows], unknown[rows]
+                amounts = batch.column(f"a{number}").take(pa.array(rows)).to_numpy(
                     zero_copy_only=False).astype(np.float64)
                 if reach is not None:
                     reach.add(number, status, np.where(status == CODE_ELIGIBLE, amounts, 0))
@@ -314,7 +327,7 @@ class Matcher:
                 np.concatenate(part) for part in zip(*parts, strict=True))
             shown = (picked != CODE_INELIGIBLE) & ~np.isnan(amounts)
             yield pa.RecordBatch.from_arrays([
-                batch.column(0).take(pa.array(rows)),
+                batch.column(self.entity).take(pa.array(rows)),
                 pa.DictionaryArray.from_arrays(pa.array(policy_of[columns]), policies),
                 pa.DictionaryArray.from_arrays(pa.array(columns), clauses),
                 pa.DictionaryArray.from_arrays(pa.array(status_of[picked]), statuses),
@@ -322,7 +335,7 @@ class Matcher:
                 pa.array(failed), pa.array(unknown), pa.array(picked == CODE_NEAR),
             ], schema=MATCH_SCHEMA)
 
-    def matches(self, table: ir.Table, keep: str = "relevant",
+    def matches(self, table: ir.Table | CompiledMatching, keep: str = "relevant",
                 reach: Reach | None = None) -> pa.Table:
         return pa.Table.from_batches(list(self.batches(table, keep, reach=reach)),
                                      schema=MATCH_SCHEMA)
@@ -340,17 +353,6 @@ class Matcher:
                 writer.write_batch(batch)
                 rows += batch.num_rows
         return rows, reach
-
-
-def _candidates(codes: np.ndarray) -> np.ndarray:
-    """Rows that may matter: nothing failed (eligible or unknown), or some comparison close
-    to its threshold (a possible near miss). Cheap tests on the whole column; the full decode
-    runs on these rows only."""
-    return np.flatnonzero(((codes & _MASK) == 0) | (codes >= 1 << _CLOSE_SHIFT))
-
-
-def _numbers(column: pa.Array) -> np.ndarray:
-    return column.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
 
 
 def profile_table(profiles: Sequence[Mapping[str, Any]], catalogue: Catalogue,
