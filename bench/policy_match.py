@@ -33,11 +33,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 import numpy as np  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
-from common import RESULTS  # noqa: E402
-from policy_library import write_library  # noqa: E402
-
 from acupoint.demo.profiles import synthetic_profiles  # noqa: E402
 from acupoint.engine.policy import load_catalogue, load_library  # noqa: E402
+from common import RESULTS  # noqa: E402
+from policy_library import write_library  # noqa: E402
 
 DAY = dt.date(2024, 6, 30)
 OPENFISCA_VENV = Path(__file__).parent / ".venv-openfisca"
@@ -104,10 +103,9 @@ def scale(work: Path, enterprises: int, clauses: int, spark_enterprises: int) ->
 
 def openfisca(work: Path, enterprises: int) -> dict:
     """Our matching and OpenFisca on the same 50 clauses and 100,000 complete profiles."""
-    from openfisca_model import module_source
-
     from acupoint.engine import backends
     from acupoint.engine.rules import Matcher
+    from openfisca_model import module_source
 
     if not (OPENFISCA_VENV / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(OPENFISCA_VENV)], check=True)
