@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/uncertainty_scale.py
 	$(BIN)/python bench/triage_publish.py
 	$(BIN)/python bench/triage_ranking_load.py
+	$(BIN)/python bench/policy_match.py
 
 messages: $(STAMP)
 	cd src/acupoint && DEBUG=1 ../../$(BIN)/django-admin makemessages -l zh_Hans --settings=acupoint.site.settings --no-obsolete --no-location -i "demo/*"
