@@ -319,6 +319,11 @@ def test_one_row_explanations_agree_with_the_vectorised_matching(seed, missing):
     by_pair = {(row["credit_code"], f"{row['policy']}/{row['clause']}"): row for row in bulk}
     explainer = Explainer(matcher)
     for profile in profiles.to_pylist():
+        relevant = {item.key for item in explainer.explain(profile, relevant_only=True)
+                    if item.status != INELIGIBLE or item.near_miss}
+        assert relevant == {key for (code, key), row in by_pair.items()
+                            if code == profile["credit_code"]
+                            and (row["status"] != INELIGIBLE or row["near_miss"])}
         for item in explainer.explain(profile):
             row = by_pair[(profile["credit_code"], item.key)]
             assert (row["status"], row["near_miss"]) == (item.status, item.near_miss), item.key

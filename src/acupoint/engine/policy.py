@@ -40,8 +40,6 @@ from acupoint.engine.spec import (
 )
 
 CHAIN_LINKS = ("rd_design", "manufacturing", "supporting", "demonstration")
-CHAIN_LABELS = {"rd_design": "研发设计", "manufacturing": "生产制造", "supporting": "关键配套",
-                "demonstration": "示范推广"}
 SIDES = ("supply", "demand")
 SUPPORT_TYPES = ("subsidy", "reward", "interest_discount", "tax", "land", "talent", "other")
 MODES = ("auto", "fast", "apply")
@@ -240,12 +238,6 @@ class Library:
 
     def clauses(self) -> list[tuple[Policy, Clause]]:
         return [(policy, clause) for policy in self.policies for clause in policy.clauses]
-
-    def find(self, key: str) -> tuple[Policy, Clause]:
-        for policy, clause in self.clauses():
-            if policy.key(clause) == key:
-                return policy, clause
-        raise KeyError(key)
 
     def with_clause(self, policy_id: str, clause: Clause) -> Library:
         """The library with one clause replaced (or added): a draft to simulate."""

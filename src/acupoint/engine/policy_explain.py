@@ -88,6 +88,7 @@ class _CompiledPlan:
     sides: list[tuple[Compiled, Compiled] | None]
     tiers: list[tuple[Compiled, Compiled]]
     formula: Compiled | None
+    names: list[list[str]]  # the catalogue variables each condition reads
 
 
 class Explainer:
@@ -115,7 +116,9 @@ class Explainer:
                 [(build(item.left), build(item.right)) if item else None
                  for item in plan.comparisons],
                 [(build(tier.when), build(tier.amount)) for tier in benefit.tiers],
-                build(benefit.formula) if benefit.formula else None))
+                build(benefit.formula) if benefit.formula else None,
+                [sorted(parse(item.when).names & set(self.catalogue.variables))
+                 for item in plan.conditions]))
         return compiled
 
     def profile_row(self, profile: Mapping[str, Any]) -> dict[str, Any]:
@@ -127,9 +130,29 @@ class Explainer:
             row[name] = None if value is None else float(value)
         return row
 
-    def explain(self, profile: Mapping[str, Any]) -> list[Explanation]:
+    def explain(self, profile: Mapping[str, Any],
+                relevant_only: bool = False) -> list[Explanation]:
+        """Every clause in force explained; with ``relevant_only``, the plain failures (one
+        condition failed, not narrowly) are skipped before they are explained."""
         row = self.profile_row(profile)
-        return [self._explain_one(item, row) for item in self._compiled]
+        return [self._explain_one(item, row) for item in self._compiled
+                if not relevant_only or self._may_matter(item, row)]
+
+    def _may_matter(self, compiled: _CompiledPlan, row: dict[str, Any]) -> bool:
+        """False only for a clause failed by a condition that is not close to its bar."""
+        for index, condition in enumerate(compiled.conditions):
+            outcome = condition(row)
+            if outcome is not None and not outcome:
+                sides = compiled.sides[index]
+                if sides is None:
+                    return False
+                value, threshold = _float(sides[0](row)), _float(sides[1](row))
+                if value is None or not threshold:
+                    return False
+                low, high = near_band(threshold, self.matcher.tolerance)
+                if not low <= value <= high:
+                    return False
+        return True
 
     def _explain_one(self, compiled: _CompiledPlan, row: dict[str, Any]) -> Explanation:
         plan = compiled.plan
@@ -140,7 +163,7 @@ class Explainer:
             comparison = plan.comparisons[index]
             left = (comparison.left_name or comparison.left) if comparison else ""
             variable = self.catalogue.variables.get(left)
-            names = sorted(parse(condition.when).names & set(self.catalogue.variables))
+            names = compiled.names[index]
             sides = compiled.sides[index]
             outcomes.append(ConditionOutcome(
                 label=condition.label or condition.when, formula=condition.when,

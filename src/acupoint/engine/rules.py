@@ -41,11 +41,14 @@ _ORDERED = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥"}
 _IBIS_TYPES = {"number": "float64", "integer": "int64", "bool": "boolean", "text": "string"}
 _ARROW_TYPES = {"number": pa.float64(), "integer": pa.int64(), "bool": pa.bool_(),
                 "text": pa.string()}
+# Text columns are dictionary-encoded: a batch's rows point into its enterprises, clauses and
+# statuses instead of copying the text once per pair.
 MATCH_SCHEMA = pa.schema([
-    (ENTITY, pa.string()), ("policy", pa.dictionary(pa.int32(), pa.string())),
+    (ENTITY, pa.dictionary(pa.int32(), pa.string())),
+    ("policy", pa.dictionary(pa.int32(), pa.string())),
     ("clause", pa.dictionary(pa.int32(), pa.string())),
     ("status", pa.dictionary(pa.int8(), pa.string())), ("amount", pa.float64()),
-    ("failed", pa.int64()), ("unknown", pa.int64()), ("near_miss", pa.bool_())])
+    ("failed", pa.int32()), ("unknown", pa.int32()), ("near_miss", pa.bool_())])
 
 
 def prepare(table: ir.Table, catalogue: Catalogue, entity: str = ENTITY) -> ir.Table:
@@ -132,11 +135,13 @@ class ClausePlan:
         scope = self.scope(table)
         columns: dict[str, ir.Value] = {}
         for index, condition in enumerate(self.conditions):
-            columns[f"o{index}"] = _truth(parse(condition.when).compile(scope))
+            # As 1/0/null bytes: NumPy reads them without unpacking Arrow's bit-packed booleans.
+            columns[f"o{index}"] = _truth(parse(condition.when).compile(scope)).cast("int8")
             comparison = self.comparisons[index]
             if comparison is not None:
                 left = _as_float(parse(comparison.left).compile(scope))
-                columns[f"c{index}"] = self._close(comparison, scope, left, tolerance)
+                columns[f"c{index}"] = self._close(comparison, scope, left, tolerance).cast(
+                    "int8")
         return columns
 
     def _close(self, comparison: Comparison, scope: Scope, left: ir.FloatingValue,
@@ -203,15 +208,16 @@ def _masks(batch: pa.RecordBatch, number: int, plan: ClausePlan) -> tuple[np.nda
     for index, comparison in enumerate(plan.comparisons):
         outcome = batch.column(f"k{number}o{index}")
         bit = np.int32(1 << index)
-        held = outcome.fill_null(True).to_numpy(zero_copy_only=False)
-        np.bitwise_or(failed, bit, out=failed, where=~held)
+        states = outcome.fill_null(2).to_numpy() if outcome.null_count else \
+            outcome.to_numpy()
+        np.bitwise_or(failed, bit, out=failed, where=states == 0)
         if outcome.null_count:
-            known = outcome.is_valid().to_numpy(zero_copy_only=False)
-            np.bitwise_or(unknown, bit, out=unknown, where=~known)
+            np.bitwise_or(unknown, bit, out=unknown, where=states == 2)
         if comparison is not None:
-            near = batch.column(f"k{number}c{index}").fill_null(False).to_numpy(
-                zero_copy_only=False)
-            np.bitwise_or(close, bit, out=close, where=near)
+            near = batch.column(f"k{number}c{index}")
+            np.bitwise_or(close, bit, out=close,
+                          where=(near.fill_null(0) if near.null_count else near).to_numpy()
+                          == 1)
     return failed, unknown, close
 
 
@@ -293,7 +299,7 @@ class Matcher:
         return CompiledMatching(wide, keep, sql)
 
     def batches(self, table: ir.Table | CompiledMatching, keep: str = "relevant",
-                batch_rows: int = 16_384,
+                batch_rows: int = 32_768,
                 reach: Reach | None = None) -> Iterator[pa.RecordBatch]:
         """The matches in batches: every pair (``keep='all'``, with every failed condition)
         or the eligible, unknown and near-miss ones (``'relevant'``: what an inbox or a
@@ -327,7 +333,8 @@ class Matcher:
                 np.concatenate(part) for part in zip(*parts, strict=True))
             shown = (picked != CODE_INELIGIBLE) & ~np.isnan(amounts)
             yield pa.RecordBatch.from_arrays([
-                batch.column(self.entity).take(pa.array(rows)),
+                pa.DictionaryArray.from_arrays(pa.array(rows.astype(np.int32)),
+                                               batch.column(self.entity)),
                 pa.DictionaryArray.from_arrays(pa.array(policy_of[columns]), policies),
                 pa.DictionaryArray.from_arrays(pa.array(columns), clauses),
                 pa.DictionaryArray.from_arrays(pa.array(status_of[picked]), statuses),

@@ -98,11 +98,11 @@ def match(request: HttpRequest, body: MatchRequest):
     day = body.date or timezone.localdate()
     explainer = library.explainer(day, body.tolerance)
     try:
-        explained = explainer.explain(body.profile)
+        explained = explainer.explain(body.profile, relevant_only=body.include != "all")
     except (TypeError, ValueError) as error:
         raise HttpError(422, f"a value has the wrong type: {error}") from None
     chosen = [item for item in explained if body.include == "all"
               or item.status != INELIGIBLE or item.near_miss]
     chosen.sort(key=lambda item: (item.status != ELIGIBLE, not item.near_miss, item.key))
-    return {"date": day, "clauses_in_force": len(explained),
+    return {"date": day, "clauses_in_force": len(explainer.matcher.plans),
             "matches": [_out(item) for item in chosen]}

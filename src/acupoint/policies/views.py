@@ -37,6 +37,8 @@ from acupoint.registry.models import Enterprise
 from acupoint.site import charts
 from acupoint.site.downloads import file_response
 
+# What the inbox announces: clauses the enterprise qualifies for or narrowly misses.
+NEWS = (Match.Status.ELIGIBLE, Match.Status.NEAR)
 DATA_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST, Role.DISTRICT_OFFICER,
               Role.CLUSTER_MANAGER}
 
@@ -117,7 +119,7 @@ def enterprise_policies(request: HttpRequest, credit_code: str) -> HttpResponse:
         return {"e": explanation, "clause_id": clause_id,
                 "amount": format_value(explanation.amount, explanation.clause.benefit.unit)
                 if explanation.amount is not None else "",
-                "new": match is not None and match.read_at is None,
+                "new": match is not None and match.read_at is None and match.status in NEWS,
                 "application": applications.get(clause_id),
                 "gap": near_miss_text(explanation.failed[0], catalogue)
                 if explanation.near_miss else "",
@@ -136,7 +138,8 @@ def enterprise_policies(request: HttpRequest, credit_code: str) -> HttpResponse:
         "unknown": [item(e) for e in explained if e.status == UNKNOWN],
         "total": sum(row["e"].amount or 0 for row in eligible if row["e"].amount
                      and row["e"].amount > 0),
-        "new_count": sum(1 for match in inbox.values() if match.read_at is None),
+        "new_count": sum(1 for match in inbox.values()
+                         if match.read_at is None and match.status in NEWS),
         "rate": [(policy_id, title, rated.get(policy_id))
                  for policy_id, title in policies_held.items()],
         "rating_form": RatingForm(), "fact_form": FactForm()})
