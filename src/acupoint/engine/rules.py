@@ -299,7 +299,7 @@ class Matcher:
         return CompiledMatching(wide, keep, sql)
 
     def batches(self, table: ir.Table | CompiledMatching, keep: str = "relevant",
-                batch_rows: int = 32_768,
+                batch_rows: int = 16_384,
                 reach: Reach | None = None) -> Iterator[pa.RecordBatch]:
         """The matches in batches: every pair (``keep='all'``, with every failed condition)
         or the eligible, unknown and near-miss ones (``'relevant'``: what an inbox or a
