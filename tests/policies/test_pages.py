@@ -176,3 +176,16 @@ def test_the_match_api_refuses_unknown_and_derived_variables(users):
     anonymous = Client().post("/api/policy/match", {"profile": {}},
                               content_type="application/json")
     assert anonymous.status_code == 401
+
+
+def test_the_bureau_rematches_in_the_background(users):
+    from acupoint.policies.models import MatchRun
+
+    response = client_for(users, "admin").post(reverse("policies:rematch"))
+    assert response.status_code == 302
+    run = MatchRun.objects.first()
+    assert run.trigger == MatchRun.Trigger.MANUAL and run.created_by == users["admin"]
+    from acupoint.registry.models import Enterprise
+
+    assert run.enterprises == Enterprise.objects.count()
+    assert client_for(users, "huangdao").post(reverse("policies:rematch")).status_code == 403

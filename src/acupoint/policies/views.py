@@ -15,7 +15,15 @@ from acupoint.accounts import scoping
 from acupoint.accounts.roles import Role
 from acupoint.engine.policy_explain import format_value, near_miss_text
 from acupoint.engine.rules import ELIGIBLE, UNKNOWN
-from acupoint.policies import actions, library, profiles, reports, selectors, simulation
+from acupoint.policies import (
+    actions,
+    library,
+    profiles,
+    reports,
+    selectors,
+    simulation,
+    tasks,
+)
 from acupoint.policies.forms import (
     DecisionForm,
     FactForm,
@@ -230,11 +238,9 @@ def reach(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rematch(request: HttpRequest) -> HttpResponse:
     _bureau(request)
-    run = actions.do_rematch(request.user, MatchRun.Trigger.MANUAL)
-    messages.success(request, _("Matched %(clauses)s clauses against %(enterprises)s "
-                                "enterprises: %(new)s new matches.")
-                     % {"clauses": run.clauses, "enterprises": run.enterprises,
-                        "new": run.new_matches})
+    tasks.rematch_all.enqueue(MatchRun.Trigger.MANUAL, request.user.pk)
+    messages.success(request, _("Matching every enterprise in the background; the page shows "
+                                "the result when it is done."))
     return redirect("policies:reach")
 
 
@@ -244,12 +250,16 @@ def publish(request: HttpRequest) -> HttpResponse:
     form = PolicyFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            document = actions.do_publish_policy(request.user, form.cleaned_data["text"])
+            document = actions.do_publish_policy(request.user, form.cleaned_data["text"],
+                                                 rematch=False)
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Published: %(title)s") % {"title": document.title})
+            tasks.rematch_all.enqueue(MatchRun.Trigger.PUBLICATION, request.user.pk)
+            messages.success(request, _("Published: %(title)s. Every enterprise is being "
+                                        "matched in the background.")
+                             % {"title": document.title})
             return redirect("policies:policy", policy_id=document.policy_id)
     return render(request, "policies/publish.html", {"form": form})
 
