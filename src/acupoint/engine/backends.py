@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import queue
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,72 @@ def record_batches(expr: ir.Table, rows: int, sql: str | None = None
         yield from backend.con.sql(sql or backend.compile(expr)).to_arrow_reader(rows)
     else:
         yield from expr.to_pyarrow_batches(chunk_size=rows)
+
+
+_DONE = object()
+
+
+def prefetched(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """The items of ``items``, produced by a thread of their own up to ``depth`` ahead, so
+    that the database computes the next batch while this one is being decoded."""
+    ahead: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        ahead.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ahead.put(_DONE)
+        except BaseException as error:  # handed to the consumer, raised there
+            ahead.put(error)
+
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+    try:
+        while (item := ahead.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
+def consumed_in_background(consume: Callable[[Any], None], depth: int = 2):
+    """A ``put(item)`` / ``close()`` pair that hands items to ``consume`` in a thread of its
+    own (writing a file while the next batch is computed); ``close`` waits and re-raises."""
+    waiting: queue.Queue = queue.Queue(depth)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        while (item := waiting.get()) is not _DONE:
+            if not failures:
+                try:
+                    consume(item)
+                except BaseException as error:
+                    failures.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def put(item: Any) -> None:
+        if failures:
+            raise failures[0]
+        waiting.put(item)
+
+    def close() -> None:
+        waiting.put(_DONE)
+        thread.join()
+        if failures:
+            raise failures[0]
+
+    return put, close
 
 
 def read_arrow(path: str | Path) -> pa.Table:

@@ -27,7 +27,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from acupoint.engine.backends import record_batches, write
+from acupoint.engine.backends import (
+    consumed_in_background,
+    prefetched,
+    record_batches,
+    write,
+)
 from acupoint.engine.expr import Scope, parse
 from acupoint.engine.policy import Catalogue, Clause, Condition, Library, Policy, conditions_of
 from acupoint.engine.rowwise import compile_row
@@ -315,7 +320,7 @@ class Matcher:
         clauses = pa.array([plan.clause.id for plan in self.plans])
         statuses = pa.array([INELIGIBLE, ELIGIBLE, UNKNOWN])
         status_of = np.array([0, 1, 2, 0], np.int8)  # a near miss is ineligible
-        for batch in record_batches(compiled.wide, batch_rows, compiled.sql):
+        for batch in prefetched(record_batches(compiled.wide, batch_rows, compiled.sql)):
             parts: list[tuple[np.ndarray, ...]] = []
             for number, plan in enumerate(self.plans):
                 failed, unknown, close = _masks(batch, number, plan)
@@ -356,9 +361,13 @@ class Matcher:
             return write(self.matches(table, keep, reach), path), reach
         rows = 0
         with pq.ParquetWriter(path, MATCH_SCHEMA) as writer:
-            for batch in self.batches(table, keep, reach=reach):
-                writer.write_batch(batch)
-                rows += batch.num_rows
+            put, close = consumed_in_background(writer.write_batch)
+            try:
+                for batch in self.batches(table, keep, reach=reach):
+                    put(batch)
+                    rows += batch.num_rows
+            finally:
+                close()
         return rows, reach
 
 
