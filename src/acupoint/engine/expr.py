@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -101,9 +102,15 @@ class Expression:
 
 
 def parse(source: str) -> Expression:
-    """Check a formula against the whitelist; raise :class:`ExpressionError` if it fails."""
-    if not isinstance(source, str):
-        source = str(source)
+    """Check a formula against the whitelist; raise :class:`ExpressionError` if it fails.
+
+    A formula is parsed once: the result is shared, so its tree must never be changed (copy
+    it before transforming it)."""
+    return _parse(source if isinstance(source, str) else str(source))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _parse(source: str) -> Expression:
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"formula longer than {MAX_LENGTH} characters", source, MAX_LENGTH)
     source = _KEYWORD_COLUMNS.sub(lambda match: match.group(1) or f"{match.group(2)}_", source)

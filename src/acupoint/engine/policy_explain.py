@@ -9,6 +9,7 @@ semantics as the vectorised matching, in about a millisecond for the whole libra
 from __future__ import annotations
 
 import ast
+import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -264,7 +265,8 @@ def arithmetic(clause: Clause, formula: str | None, values: Mapping[str, Any],
         return benefit.text
     if formula is None:
         return ""
-    substituted = ast.unparse(_Substitute(values).visit(parse(formula).tree))
+    tree = copy.deepcopy(parse(formula).tree)  # parsed trees are shared: never edit one
+    substituted = ast.unparse(_Substitute(values).visit(tree))
     steps = list(dict.fromkeys([formula, substituted]))
     text = " = ".join(steps)
     if benefit.cap is not None:

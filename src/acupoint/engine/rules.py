@@ -324,10 +324,14 @@ class Matcher:
             parts: list[tuple[np.ndarray, ...]] = []
             for number, plan in enumerate(self.plans):
                 failed, unknown, close = _masks(batch, number, plan)
-                status = decode(failed, unknown, close)
-                rows = (np.flatnonzero(status != CODE_INELIGIBLE) if keep == "relevant"
-                        else np.arange(len(status)))
-                status, failed, unknown = status[rows], failed[rows], unknown[rows]
+                # Only a pair with nothing failed, or a comparison near its bar, can matter.
+                rows = (np.flatnonzero((failed == 0) | (close != 0)) if keep == "relevant"
+                        else np.arange(len(failed)))
+                status = decode(failed[rows], unknown[rows], close[rows])
+                if keep == "relevant":
+                    rows, status = rows[status != CODE_INELIGIBLE], status[
+                        status != CODE_INELIGIBLE]
+                failed, unknown = failed[rows], unknown[rows]
                 amounts = batch.column(f"a{number}").take(pa.array(rows)).to_numpy(
                     zero_copy_only=False).astype(np.float64)
                 if reach is not None:
