@@ -153,3 +153,26 @@ def test_enterprise_users_do_not_see_reach_or_simulate(users):
     assert client.get(reverse("policies:reach")).status_code == 403
     assert client.get(reverse("policies:simulate", args=["qd-nev-2022"])).status_code == 403
     assert client.get(reverse("policies:mine")).status_code == 302
+
+
+def test_imported_figures_rematch_and_land_in_the_inbox(users, tmp_path,
+                                                        django_capture_on_commit_callbacks):
+    from acupoint.registry.actions import do_import_file
+
+    firm = users["enterprise"].enterprise
+    clause = PolicyClause.objects.get(key="demo-market/export-growth")
+    Match.objects.filter(enterprise=firm, clause=clause).delete()
+    path = tmp_path / "exports.csv"
+    path.write_text(f"统一社会信用代码,年份,出口额\n{firm.credit_code},2025,5000\n",
+                    encoding="utf-8")
+    runs = MatchRun.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = do_import_file(users["admin"], path)
+    assert batch.status == "landed"
+    assert MatchRun.objects.count() == runs + 1
+    assert MatchRun.objects.first().trigger == MatchRun.Trigger.DATA
+    match = Match.objects.get(enterprise=firm, clause=clause)
+    assert match.status == "eligible" and match.amount == 50 and match.read_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        do_import_file(users["admin"], path)  # the same figures again: nothing to match
+    assert MatchRun.objects.count() == runs + 1
