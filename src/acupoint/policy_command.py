@@ -150,16 +150,16 @@ def simulate(
     """Compare a draft policy file with the baseline: reach, cost, by group, gains and losses."""
     from acupoint.engine import backends
     from acupoint.engine.policy import parse_policy
+    from acupoint.engine.reform import amended
     from acupoint.engine.reform import simulate as run_simulation
     from acupoint.engine.spec import SpecError, read_text
 
     try:
         baseline = _library(policies)
-        changed = parse_policy(read_text(draft), str(draft), baseline.catalogue)
-        draft_library = baseline
-        for clause in changed.clauses:
-            draft_library = draft_library.with_clause(changed.policy.id, clause)
-        keys = [changed.key(clause) for clause in changed.clauses]
+        draft_library, keys = amended(
+            baseline, parse_policy(read_text(draft), str(draft), baseline.catalogue))
+        if not keys:
+            raise ValueError(f"{draft} changes no clause of the published policy")
         con = backends.connect()
         table = backends.load(con, data, "profiles")
         result = run_simulation(baseline, draft_library, table, _day(date), keys)

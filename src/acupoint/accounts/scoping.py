@@ -7,6 +7,7 @@ public geography (districts, parks, clusters) is visible to everyone, enterprise
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
 from acupoint.accounts.roles import BUREAU_ROLES, Role
@@ -135,6 +136,12 @@ def visible(user, model_or_queryset: type[Model] | QuerySet) -> QuerySet:
         return queryset
     condition = _filter_for(user, path)
     return queryset if condition is None else queryset.filter(condition)
+
+
+def require_bureau(user, message: str) -> None:
+    """Refuse an action to anyone but the bureau (``user`` None: the system itself)."""
+    if user is not None and not is_bureau(user):
+        raise PermissionDenied(message)
 
 
 def may_import(user) -> bool:

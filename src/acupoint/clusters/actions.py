@@ -40,11 +40,6 @@ from acupoint.engine.spec import SpecError, parse_spec
 from acupoint.registry.models import Cluster, Enterprise
 
 
-def _bureau_only(user, message: str) -> None:
-    if user is not None and not scoping.is_bureau(user):
-        raise PermissionDenied(message)
-
-
 def default_framework() -> str:
     return assessing.RACE_SPEC.read_text(encoding="utf-8")
 
@@ -60,7 +55,7 @@ def parse_framework(text: str):
 def do_set_standing(acting_user, cluster: Cluster, standing: str, reason: str,
                     period: str = "") -> StatusChange:
     """Admit a candidate, or place a cluster in the race by decision of the joint meeting."""
-    _bureau_only(acting_user, _("Only the bureau may change a cluster's standing."))
+    scoping.require_bureau(acting_user, _("Only the bureau may change a cluster's standing."))
     with transaction.atomic():
         change = StatusChange.objects.create(cluster=cluster, standing=standing, reason=reason,
                                              period=period, created_by=acting_user)
@@ -72,7 +67,7 @@ def do_set_standing(acting_user, cluster: Cluster, standing: str, reason: str,
 def do_assess(acting_user, *, year: int, quarter: int | None = None,
               fund: Decimal, framework: str | None = None) -> Assessment:
     """Compute (or recompute) the draft assessment of a period."""
-    _bureau_only(acting_user, _("Only the bureau may run an assessment."))
+    scoping.require_bureau(acting_user, _("Only the bureau may run an assessment."))
     period = period_label(year, quarter)
     text = framework or default_framework()
     race = parse_framework(text)
@@ -124,7 +119,7 @@ def do_assess(acting_user, *, year: int, quarter: int | None = None,
 
 def do_publish_assessment(acting_user, assessment: Assessment) -> Assessment:
     """Publish a draft: yellow cards, exits and promotions enter the status history."""
-    _bureau_only(acting_user, _("Only the bureau may publish an assessment."))
+    scoping.require_bureau(acting_user, _("Only the bureau may publish an assessment."))
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if assessment.status != Assessment.Status.DRAFT:
@@ -163,7 +158,7 @@ class ScoreRow:
 def do_enter_expert_scores(acting_user, period: str, rows: Iterable[ScoreRow]) -> int:
     """Save the panel's scores for a period; any value out of range, not a number, for an
     unknown cluster or pillar refuses the whole entry with every error listed."""
-    _bureau_only(acting_user, _("Only the bureau enters expert scores."))
+    scoping.require_bureau(acting_user, _("Only the bureau enters expert scores."))
     clusters = {cluster.code: cluster for cluster in Cluster.objects.all()}
     pillars = dict(PILLARS)
     low, high = EXPERT_RANGE
@@ -237,7 +232,7 @@ class Decided:
 def do_record_meeting(acting_user, *, held_on: datetime.date, title: str, minutes: str,
                       decisions: list[Decided]) -> Meeting:
     """A joint meeting and the tasks its decisions assign."""
-    _bureau_only(acting_user, _("Only the bureau records joint meetings."))
+    scoping.require_bureau(acting_user, _("Only the bureau records joint meetings."))
     for decided in decisions:
         if not (decided.cluster or decided.department or decided.district_id):
             raise ValidationError(_("Task “%(task)s” has no owner: name a department, a "
@@ -314,7 +309,7 @@ def current_membership() -> membership.Membership:
 
 def do_apply_membership(acting_user) -> membership.Membership:
     """Members by boundary for every firm the bureau has not assigned explicitly."""
-    _bureau_only(acting_user, _("Only the bureau may recompute cluster membership."))
+    scoping.require_bureau(acting_user, _("Only the bureau may recompute cluster membership."))
     result = current_membership()
     by_cluster: dict[str | None, list[str]] = {}
     for key in [*result.cluster_of, *result.ambiguous, *result.outside, *result.without_site]:

@@ -339,6 +339,11 @@ def parse_policy(text: str, source: str = "<policy>",
     return policy
 
 
+def unknown_variable(name: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=3)
+    return f"unknown variable '{name}'" + (f"; did you mean {', '.join(close)}?" if close else "")
+
+
 def _unknown_names(data: Mapping[str, Any], catalogue: Catalogue, source: str,
                    lines: Mapping[tuple, int]) -> list[SpecProblem]:
     """Unknown variables in a file that failed validation, so that one reading of the file
@@ -367,7 +372,7 @@ def _unknown_names(data: Mapping[str, Any], catalogue: Catalogue, source: str,
                 key = ("clauses", index, *path)
                 problems.append(SpecProblem(source, nearest_line(lines, key),
                                             ".".join(map(str, key)),
-                                            f"unknown variable '{name}'"))
+                                            unknown_variable(name, known)))
     return problems
 
 
@@ -414,10 +419,8 @@ def check_policy(policy: Policy, catalogue: Catalogue) -> list[SpecProblem]:
             where = policy.where(*base, *path)
             expression = parse(source)
             unknown = sorted(expression.names - known)
-            for name in unknown:
-                close = difflib.get_close_matches(name, sorted(known), n=3)
-                hint = f"; did you mean {', '.join(close)}?" if close else ""
-                problems.append(SpecProblem(*where, f"unknown variable '{name}'{hint}"))
+            problems.extend(SpecProblem(*where, unknown_variable(name, known))
+                            for name in unknown)
             population = sorted(_called(expression.tree) & _POPULATION_FUNCTIONS)
             if population:
                 problems.append(SpecProblem(*where, f"{', '.join(population)}() compares "

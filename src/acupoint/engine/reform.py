@@ -15,7 +15,7 @@ from typing import Any
 import ibis.expr.types as ir
 import pandas as pd
 
-from acupoint.engine.policy import Library
+from acupoint.engine.policy import Library, Policy
 from acupoint.engine.rules import ELIGIBLE, ENTITY, Matcher, prepare
 
 GROUPS = {"district": "district", "industry": "division", "size": "size"}
@@ -26,6 +26,17 @@ class Simulation:
     totals: dict[str, dict[str, float]]
     by_group: dict[str, list[dict[str, Any]]]
     changes: list[dict[str, Any]]
+
+
+def amended(baseline: Library, draft: Policy) -> tuple[Library, list[str]]:
+    """The library with the draft's added or changed clauses in place, and their keys."""
+    current = {clause.id: clause for policy in baseline.policies
+               if policy.policy.id == draft.policy.id for clause in policy.clauses}
+    changed = [clause for clause in draft.clauses if current.get(clause.id) != clause]
+    library = baseline
+    for clause in changed:
+        library = library.with_clause(draft.policy.id, clause)
+    return library, [draft.key(clause) for clause in changed]
 
 
 def _eligible(library: Library, table: ir.Table, day: dt.date, keys: set[str],

@@ -37,11 +37,6 @@ from acupoint.policies.models import (
 from acupoint.registry.models import Enterprise
 
 
-def _bureau_only(user, message: str) -> None:
-    if user is not None and not scoping.is_bureau(user):
-        raise PermissionDenied(message)
-
-
 def _own_or_bureau(user, enterprise: Enterprise) -> None:
     """The enterprise's own users and the bureau; a district officer within the district."""
     if user is None or scoping.is_bureau(user):
@@ -63,7 +58,7 @@ def parse_policy_text(text: str, source: str = "policy.yaml") -> Policy:
 def do_publish_policy(acting_user, text: str, source: str = "policy.yaml",
                       rematch: bool = True) -> PolicyDocument:
     """Publish (or amend) a policy from its file; its clauses go into the calculator."""
-    _bureau_only(acting_user, _("Only the bureau may publish policies."))
+    scoping.require_bureau(acting_user, _("Only the bureau may publish policies."))
     policy = parse_policy_text(text, source)
     info = policy.policy
     with transaction.atomic():
@@ -108,7 +103,7 @@ def _benefit_text(clause) -> str:
 
 
 def do_withdraw_policy(acting_user, document: PolicyDocument) -> None:
-    _bureau_only(acting_user, _("Only the bureau may withdraw policies."))
+    scoping.require_bureau(acting_user, _("Only the bureau may withdraw policies."))
     with transaction.atomic():
         document.status = PolicyDocument.Status.WITHDRAWN
         document.save(update_fields=["status", "updated_at"])
@@ -258,7 +253,7 @@ def do_decide_application(acting_user, application: Application, status: str,
                           on: dt.date, amount: float | None = None,
                           note: str = "") -> Application:
     """Approve, reject or pay an application; dates may not run backwards."""
-    _bureau_only(acting_user, _("Only the bureau decides applications."))
+    scoping.require_bureau(acting_user, _("Only the bureau decides applications."))
     if status not in _NEXT.get(application.status, set()):
         raise ValidationError(_("An application that is %(now)s cannot become %(next)s.")
                               % {"now": application.get_status_display(), "next": status})

@@ -9,7 +9,7 @@ import ibis
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from acupoint.engine.reform import Simulation, simulate
+from acupoint.engine.reform import Simulation, amended, simulate
 from acupoint.policies import actions, library, profiles
 from acupoint.policies.models import PolicyDocument
 
@@ -37,15 +37,9 @@ def run(document: PolicyDocument, text: str, day: dt.date) -> Outcome:
         raise ValidationError(_("The draft must keep the policy id '%(id)s'.")
                               % {"id": document.policy_id})
     baseline = library.published_library()
-    current = {clause.id: clause for policy in baseline.policies
-               if policy.policy.id == document.policy_id for clause in policy.clauses}
-    changed = [clause for clause in draft_policy.clauses if current.get(clause.id) != clause]
-    if not changed:
+    draft, keys = amended(baseline, draft_policy)
+    if not keys:
         raise ValidationError(_("The draft changes no clause."))
-    draft = baseline
-    for clause in changed:
-        draft = draft.with_clause(document.policy_id, clause)
     table = ibis.memtable(profiles.profiles(baseline.catalogue, day))
-    keys = [draft_policy.key(clause) for clause in changed]
-    return Outcome([clause.id for clause in changed],
+    return Outcome([key.split("/", 1)[1] for key in keys],
                    simulate(baseline, draft, table, day, keys))

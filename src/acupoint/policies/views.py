@@ -52,8 +52,7 @@ DATA_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST, Role.DISTRICT_OFFICER,
 
 
 def _bureau(request: HttpRequest) -> None:
-    if not scoping.is_bureau(request.user):
-        raise PermissionDenied(_("Only the bureau may do this."))
+    scoping.require_bureau(request.user, _("Only the bureau may do this."))
 
 
 def _data_role(request: HttpRequest) -> None:
