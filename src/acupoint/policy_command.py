@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from acupoint.engine.backends import BACKENDS
+from acupoint.engine.backends import MATCH_BACKENDS
 
 app = typer.Typer(help="Policy as code: match enterprises with clauses, test, simulate.",
                   no_args_is_help=True)
@@ -54,10 +54,11 @@ def match(
     explain: Annotated[str | None, typer.Option(
         help="Explain every clause for this enterprise (credit code).")] = None,
     keep: Annotated[str, typer.Option(
-        help="relevant (eligible, unknown, near misses) or all pairs.")] = "relevant",
+        help="relevant (eligible, unknown, near misses), all pairs, or eligible only "
+             "(fastest: no near misses are looked for).")] = "relevant",
     tolerance: Annotated[float, typer.Option(min=0, max=1,
                                              help="Near-miss margin (0.1 = 10%).")] = 0.10,
-    backend: Annotated[str, typer.Option(help=f"{' or '.join(BACKENDS)}.")] = "duckdb",
+    backend: Annotated[str, typer.Option(help=f"{' or '.join(MATCH_BACKENDS)}.")] = "duckdb",
 ) -> None:
     """Match every enterprise with every clause in force: status, amount, failed conditions."""
     from acupoint.engine import backends
@@ -76,7 +77,7 @@ def match(
         _fail(error)
     console.print(f"{len(matcher.plans)} clauses in force × {table.count().execute():,} "
                   f"enterprises → {rows:,} rows in {out}")
-    _print_reach(reach.rows())
+    _print_reach(reach.rows(), near_misses=keep != "eligible")
     if explain:
         found = table.filter(table[matcher.entity].cast("string") == explain).to_pyarrow()
         if not found.num_rows:
@@ -84,11 +85,11 @@ def match(
         print_explanations(Explainer(matcher).explain(found.to_pylist()[0]), library.catalogue)
 
 
-def _print_reach(rows: list[dict]) -> None:
+def _print_reach(rows: list[dict], near_misses: bool = True) -> None:
     table = Table("clause", "eligible", "unknown", "near misses", "cost (万元)")
     for row in rows:
-        table.add_row(row["clause"], f"{row['eligible']:,}",
-                      f"{row['unknown']:,}", f"{row['near_misses']:,}", f"{row['cost']:,.2f}")
+        table.add_row(row["clause"], f"{row['eligible']:,}", f"{row['unknown']:,}",
+                      f"{row['near_misses']:,}" if near_misses else "—", f"{row['cost']:,.2f}")
     console.print(table)
 
 

@@ -331,3 +331,73 @@ def test_one_row_explanations_agree_with_the_vectorised_matching(seed, missing):
             assert (row["amount"] is None) == (item.amount is None), item.key
             if item.amount is not None:
                 assert row["amount"] == pytest.approx(item.amount, rel=1e-9, abs=1e-9)
+
+
+def _sorted(frame):
+    return frame.sort_values(["credit_code", "policy", "clause"]).reset_index(drop=True)
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**31), missing=st.sampled_from([0.0, 0.05, 0.3]))
+def test_polars_and_duckdb_match_alike_in_every_mode(seed, missing):
+    from acupoint.demo.profiles import synthetic_profiles
+    from acupoint.engine.policy import load_library
+
+    profiles = synthetic_profiles(150, CATALOGUE, seed=seed, missing=missing)
+    matcher = Matcher(load_library(), DAY)
+    for keep in ("all", "relevant", "eligible"):
+        duck, polar = (
+            _sorted(matcher.matches(backends.connect(name).create_table("p", profiles),
+                                    keep).to_pandas())
+            for name in ("duckdb", "polars"))
+        assert len(duck) == len(polar) > 0, keep
+        for name in ("credit_code", "clause", "status", "failed", "unknown", "near_miss"):
+            assert duck[name].astype(str).tolist() == polar[name].astype(str).tolist(), name
+        assert duck.amount.fillna(-1).round(6).tolist() == polar.amount.fillna(-1).round(
+            6).tolist(), keep
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**31), missing=st.sampled_from([0.0, 0.05, 0.3]),
+       backend=st.sampled_from(["duckdb", "polars"]))
+def test_keeping_only_the_eligible_gives_the_eligible_pairs_and_counts_the_unknown(
+        seed, missing, backend):
+    from acupoint.demo.profiles import synthetic_profiles
+    from acupoint.engine.policy import load_library
+    from acupoint.engine.rules import Reach
+
+    table = backends.connect(backend).create_table(
+        "p", synthetic_profiles(150, CATALOGUE, seed=seed, missing=missing))
+    matcher = Matcher(load_library(), DAY)
+    keys = [plan.key for plan in matcher.plans]
+    every, eligible_reach = Reach.empty(keys), Reach.empty(keys)
+    every_pair = matcher.matches(table, "all", reach=every).to_pandas()
+    eligible = matcher.matches(table, "eligible", reach=eligible_reach).to_pandas()
+    expected = _sorted(every_pair[every_pair.status == ELIGIBLE])
+    eligible = _sorted(eligible)
+    assert set(eligible.status) <= {ELIGIBLE}
+    assert eligible.credit_code.astype(str).tolist() == expected.credit_code.astype(
+        str).tolist()
+    assert eligible.clause.astype(str).tolist() == expected.clause.astype(str).tolist()
+    assert eligible.amount.fillna(-1).tolist() == pytest.approx(
+        expected.amount.fillna(-1).tolist())
+    assert (eligible.failed == 0).all() and (eligible.unknown == 0).all()
+    assert eligible_reach.eligible.tolist() == every.eligible.tolist()
+    assert eligible_reach.unknown.tolist() == every.unknown.tolist()
+    assert eligible_reach.cost == pytest.approx(every.cost)
+
+
+def test_polars_streams_every_row_in_order_in_small_batches():
+    table = backends.connect("polars").create_table(
+        "t", profile_table([{"credit_code": f"E{index:03d}", "revenue": index}
+                            for index in range(250)], CATALOGUE))
+    batches = list(backends.record_batches(table.select("credit_code", "revenue"), 64))
+    assert len(batches) >= 4 and max(batch.num_rows for batch in batches) <= 64
+    codes = [code for batch in batches for code in batch.column("credit_code").to_pylist()]
+    assert codes == [f"E{index:03d}" for index in range(250)]
+
+
+def test_an_unknown_keep_names_the_modes():
+    with pytest.raises(ValueError, match="relevant, all, eligible"):
+        Matcher(library(CLAUSE), DAY).compile(ibis.memtable(profile_table([], CATALOGUE)),
+                                              keep="some")

@@ -85,3 +85,18 @@ def test_simulate_compares_a_draft_with_the_baseline(tmp_path):
 def test_schema_prints_json():
     result = runner.invoke(app, ["policy", "schema"])
     assert result.exit_code == 0 and '"Acupoint policy file"' in result.output
+
+
+def test_match_on_polars_keeping_the_eligible_pairs(tmp_path):
+    data = profiles(tmp_path)
+    out = tmp_path / "eligible.parquet"
+    result = runner.invoke(app, ["policy", "match", "--data", str(data), "--out", str(out),
+                                 "--date", "2023-06-01", "--keep", "eligible",
+                                 "--backend", "polars"])
+    assert result.exit_code == 0, result.output
+    rows = pq.read_table(out).to_pylist()
+    assert {row["status"] for row in rows} == {"eligible"}
+    key = {(row["credit_code"], row["policy"], row["clause"]): row for row in rows}
+    assert key[("A1", "qd-nev-2022", "key-components")]["amount"] == 400
+    assert not any(row["near_miss"] for row in rows)
+    assert "—" in result.output

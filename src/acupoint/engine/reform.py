@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from acupoint.engine.policy import Library, Policy
-from acupoint.engine.rules import ELIGIBLE, ENTITY, Matcher, prepare
+from acupoint.engine.rules import ENTITY, Matcher, prepare
 
 GROUPS = {"district": "district", "industry": "division", "size": "size"}
 
@@ -41,8 +41,7 @@ def amended(baseline: Library, draft: Policy) -> tuple[Library, list[str]]:
 
 def _eligible(library: Library, table: ir.Table, day: dt.date, keys: set[str],
               side: str) -> pd.DataFrame:
-    matches = Matcher(library, day).only(keys).matches(table).to_pandas()
-    matches = matches[matches.status.astype(str) == ELIGIBLE]
+    matches = Matcher(library, day).only(keys).matches(table, keep="eligible").to_pandas()
     return matches.groupby(ENTITY).agg(**{
         f"{side}_clauses": ("clause", "count"),
         f"{side}_amount": ("amount", lambda values: values.fillna(0).sum())})

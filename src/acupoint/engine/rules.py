@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
+import operator
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from acupoint.engine.backends import (
+    compiled_query,
     consumed_in_background,
     prefetched,
     record_batches,
@@ -42,6 +45,10 @@ ENTITY = "credit_code"
 # Conditions per clause: their failed and unknown masks are 32-bit integers.
 MAX_CONDITIONS = 30
 CODE_INELIGIBLE, CODE_ELIGIBLE, CODE_UNKNOWN, CODE_NEAR = 0, 1, 2, 3
+# What a matching keeps: every pair; the eligible, unknown and near-miss ones (an inbox, a
+# reach count); or only the eligible ones, without their conditions (a payout list, a
+# simulation), which is one column per clause instead of two per condition.
+KEEPS = ("relevant", "all", "eligible")
 _ORDERED = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥"}
 _IBIS_TYPES = {"number": "float64", "integer": "int64", "bool": "boolean", "text": "string"}
 _ARROW_TYPES = {"number": pa.float64(), "integer": pa.int64(), "bool": pa.bool_(),
@@ -149,6 +156,14 @@ class ClausePlan:
                     "int8")
         return columns
 
+    def verdict(self, table: ir.Table) -> ir.Value:
+        """The clause's status in one column by SQL's three-valued AND: 1 when every condition
+        holds, 0 when one fails, null when none fails and a datum is missing."""
+        scope = self.scope(table)
+        outcomes = [_truth(parse(condition.when).compile(scope))
+                    for condition in self.conditions]
+        return functools.reduce(operator.and_, outcomes, ibis.literal(True)).cast("int8")
+
     def _close(self, comparison: Comparison, scope: Scope, left: ir.FloatingValue,
                tolerance: float) -> ir.BooleanValue:
         """Whether ``left`` lies within the tolerance of the threshold (never of 0)."""
@@ -226,6 +241,25 @@ def _masks(batch: pa.RecordBatch, number: int, plan: ClausePlan) -> tuple[np.nda
     return failed, unknown, close
 
 
+def _selected(batch: pa.RecordBatch, number: int, plan: ClausePlan, keep: str) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Clause ``number``'s kept rows of a batch: positions, status, failed and unknown masks."""
+    if keep == "eligible":
+        verdict = batch.column(f"k{number}")
+        rows = np.flatnonzero((verdict.fill_null(0) if verdict.null_count else verdict)
+                              .to_numpy() == 1)
+        none = np.zeros(len(rows), np.int32)
+        return rows, np.full(len(rows), CODE_ELIGIBLE, np.int8), none, none
+    failed, unknown, close = _masks(batch, number, plan)
+    if keep == "all":
+        return np.arange(len(failed)), decode(failed, unknown, close), failed, unknown
+    # Only a pair with nothing failed, or a comparison near its bar, can matter.
+    rows = np.flatnonzero((failed == 0) | (close != 0))
+    status = decode(failed[rows], unknown[rows], close[rows])
+    rows, status = rows[status != CODE_INELIGIBLE], status[status != CODE_INELIGIBLE]
+    return rows, status, failed[rows], unknown[rows]
+
+
 @dataclass
 class Reach:
     """Per clause: enterprises eligible, unknown and near, and the estimated cost."""
@@ -241,9 +275,12 @@ class Reach:
         size = len(keys)
         return cls(keys, *(np.zeros(size, np.int64) for _ in range(3)), np.zeros(size))
 
-    def add(self, number: int, status: np.ndarray, eligible_amounts: np.ndarray) -> None:
+    def add(self, number: int, status: np.ndarray, eligible_amounts: np.ndarray,
+            unknowns: int | None = None) -> None:
+        """Count a batch's kept pairs; ``unknowns`` when the unknown ones were not kept."""
         self.eligible[number] += np.count_nonzero(status == CODE_ELIGIBLE)
-        self.unknown[number] += np.count_nonzero(status == CODE_UNKNOWN)
+        self.unknown[number] += (np.count_nonzero(status == CODE_UNKNOWN) if unknowns is None
+                                 else unknowns)
         self.near_misses[number] += np.count_nonzero(status == CODE_NEAR)
         self.cost[number] += np.nansum(eligible_amounts)
 
@@ -259,7 +296,7 @@ class Reach:
 class CompiledMatching:
     wide: ir.Table
     keep: str
-    sql: str | None
+    query: Any
 
 
 @dataclass
@@ -283,32 +320,33 @@ class Matcher:
         narrowed.plans = [plan for plan in self.plans if plan.key in keys]
         return narrowed
 
-    def wide(self, table: ir.Table) -> ir.Table:
+    def wide(self, table: ir.Table, keep: str = "relevant") -> ir.Table:
         """One row per enterprise: for every clause ``n`` its conditions' outcomes
-        (``k{n}o{k}``, ``k{n}c{k}``) and its amount ``a{n}``."""
+        (``k{n}o{k}``, ``k{n}c{k}``), or only its verdict ``k{n}`` when just the eligible
+        pairs are kept, and its amount ``a{n}``."""
         prepared = prepare(table, self.library.catalogue, self.entity)
         columns: dict[str, ir.Value] = {}
         for number, plan in enumerate(self.plans):
-            for name, value in plan.columns(prepared, self.tolerance).items():
-                columns[f"k{number}{name}"] = value
+            if keep == "eligible":
+                columns[f"k{number}"] = plan.verdict(prepared)
+            else:
+                for name, value in plan.columns(prepared, self.tolerance).items():
+                    columns[f"k{number}{name}"] = value
             columns[f"a{number}"] = plan.amount(prepared)
         return prepared.select(prepared[self.entity], **columns)
 
     def compile(self, table: ir.Table, keep: str = "relevant") -> CompiledMatching:
         """The matching of ``table`` compiled once, to run as often as wanted."""
-        if keep not in ("relevant", "all"):
-            raise ValueError("keep must be 'relevant' or 'all'")
-        wide = self.wide(table)
-        backend = wide._find_backend(use_default=True)
-        sql = backend.compile(wide) if backend.name == "duckdb" else None
-        return CompiledMatching(wide, keep, sql)
+        if keep not in KEEPS:
+            raise ValueError(f"keep must be one of {', '.join(KEEPS)}")
+        wide = self.wide(table, keep)
+        return CompiledMatching(wide, keep, compiled_query(wide))
 
     def batches(self, table: ir.Table | CompiledMatching, keep: str = "relevant",
-                batch_rows: int = 16_384,
+                batch_rows: int | None = None,
                 reach: Reach | None = None) -> Iterator[pa.RecordBatch]:
-        """The matches in batches: every pair (``keep='all'``, with every failed condition)
-        or the eligible, unknown and near-miss ones (``'relevant'``: what an inbox or a
-        reach count needs). Each clause's column is decoded on its own, in cache."""
+        """The matches in batches, as ``keep`` says (see KEEPS), clause after clause within
+        a batch."""
         if not self.plans:
             return
         compiled = table if isinstance(table, CompiledMatching) else self.compile(table, keep)
@@ -320,26 +358,8 @@ class Matcher:
         clauses = pa.array([plan.clause.id for plan in self.plans])
         statuses = pa.array([INELIGIBLE, ELIGIBLE, UNKNOWN])
         status_of = np.array([0, 1, 2, 0], np.int8)  # a near miss is ineligible
-        for batch in prefetched(record_batches(compiled.wide, batch_rows, compiled.sql)):
-            parts: list[tuple[np.ndarray, ...]] = []
-            for number, plan in enumerate(self.plans):
-                failed, unknown, close = _masks(batch, number, plan)
-                # Only a pair with nothing failed, or a comparison near its bar, can matter.
-                rows = (np.flatnonzero((failed == 0) | (close != 0)) if keep == "relevant"
-                        else np.arange(len(failed)))
-                status = decode(failed[rows], unknown[rows], close[rows])
-                if keep == "relevant":
-                    rows, status = rows[status != CODE_INELIGIBLE], status[
-                        status != CODE_INELIGIBLE]
-                failed, unknown = failed[rows], unknown[rows]
-                amounts = batch.column(f"a{number}").take(pa.array(rows)).to_numpy(
-                    zero_copy_only=False).astype(np.float64)
-                if reach is not None:
-                    reach.add(number, status, np.where(status == CODE_ELIGIBLE, amounts, 0))
-                parts.append((rows, np.full(len(rows), number, np.int32), status, amounts,
-                              failed, unknown))
-            rows, columns, picked, amounts, failed, unknown = (
-                np.concatenate(part) for part in zip(*parts, strict=True))
+        for batch in prefetched(record_batches(compiled.wide, batch_rows, compiled.query)):
+            rows, columns, picked, amounts, failed, unknown = self._kept(batch, keep, reach)
             shown = (picked != CODE_INELIGIBLE) & ~np.isnan(amounts)
             yield pa.RecordBatch.from_arrays([
                 pa.DictionaryArray.from_arrays(pa.array(rows.astype(np.int32)),
@@ -350,6 +370,24 @@ class Matcher:
                 pa.array(np.where(shown, amounts, 0.0), mask=~shown),
                 pa.array(failed), pa.array(unknown), pa.array(picked == CODE_NEAR),
             ], schema=MATCH_SCHEMA)
+
+    def _kept(self, batch: pa.RecordBatch, keep: str, reach: Reach | None
+              ) -> tuple[np.ndarray, ...]:
+        """Rows, clause numbers, status, amounts, failed and unknown masks of a batch's kept
+        pairs; each clause's columns are decoded on their own, in cache."""
+        parts: list[tuple[np.ndarray, ...]] = []
+        for number, plan in enumerate(self.plans):
+            rows, status, failed, unknown = _selected(batch, number, plan, keep)
+            amounts = batch.column(f"a{number}").take(pa.array(rows)).to_numpy(
+                zero_copy_only=False).astype(np.float64)
+            if reach is not None:
+                # Verdicts alone count the unknown pairs they do not keep.
+                reach.add(number, status, np.where(status == CODE_ELIGIBLE, amounts, 0),
+                          batch.column(f"k{number}").null_count if keep == "eligible"
+                          else None)
+            parts.append((rows, np.full(len(rows), number, np.int32), status, amounts,
+                          failed, unknown))
+        return tuple(np.concatenate(part) for part in zip(*parts, strict=True))
 
     def matches(self, table: ir.Table | CompiledMatching, keep: str = "relevant",
                 reach: Reach | None = None) -> pa.Table:

@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-import ibis
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from acupoint.accounts import scoping
 from acupoint.accounts.audit import record
 from acupoint.accounts.roles import Role
+from acupoint.engine import backends
 from acupoint.engine.policy import Policy, parse_policy, policy_files, shipped_dir
 from acupoint.engine.rules import ELIGIBLE, UNKNOWN, Matcher
 from acupoint.engine.spec import SpecError, read_text
@@ -131,7 +131,8 @@ def do_rematch(acting_user, trigger: str, enterprise_ids: Iterable[int] | None =
     ids = None if enterprise_ids is None else list(enterprise_ids)
     table = profiles.profiles(policies.catalogue, day, ids)
     matcher = Matcher(policies, day)
-    rows = matcher.matches(ibis.memtable(table)).to_pylist() if table.num_rows else []
+    rows = (matcher.matches(backends.in_memory(table, "profiles")).to_pylist()
+            if table.num_rows else [])
     enterprises = dict(Enterprise.objects.filter(
         credit_code__in=table.column("credit_code").to_pylist()).values_list(
         "credit_code", "pk"))

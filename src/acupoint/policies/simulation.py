@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import ibis
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from acupoint.engine import backends
 from acupoint.engine.reform import Simulation, amended, simulate
 from acupoint.policies import actions, library, profiles
 from acupoint.policies.models import PolicyDocument
@@ -40,6 +40,6 @@ def run(document: PolicyDocument, text: str, day: dt.date) -> Outcome:
     draft, keys = amended(baseline, draft_policy)
     if not keys:
         raise ValidationError(_("The draft changes no clause."))
-    table = ibis.memtable(profiles.profiles(baseline.catalogue, day))
+    table = backends.in_memory(profiles.profiles(baseline.catalogue, day), "profiles")
     return Outcome([key.split("/", 1)[1] for key in keys],
                    simulate(baseline, draft, table, day, keys))
