@@ -1,0 +1,51 @@
+"""Duplicate and near-duplicate texts grouped, so that a mass campaign is answered once.
+
+Identical texts (after dropping spaces and punctuation) fall together first; each distinct
+one is compared by MinHash over character shingles (Chinese needs no word boundaries for
+that) with locality-sensitive hashing (datasketch) against the first text of every group so
+far, and joins the most senior group whose estimated Jaccard similarity reaches the
+threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from datasketch import MinHash, MinHashLSH
+
+from acupoint.text.segment import normalised
+
+SHINGLE = 3
+PERMUTATIONS = 64
+THRESHOLD = 0.7
+
+
+def _shingles(text: str) -> set[bytes]:
+    if len(text) <= SHINGLE:
+        return {text.encode()}
+    return {text[start:start + SHINGLE].encode() for start in range(len(text) - SHINGLE + 1)}
+
+
+def duplicate_groups(texts: Sequence[str], threshold: float = THRESHOLD) -> list[int]:
+    """For each text, the position of the first text of its group (itself when alone)."""
+    keys = [normalised(text) for text in texts]
+    first_of: dict[str, int] = {}
+    for position, key in enumerate(keys):
+        first_of.setdefault(key, position)
+    distinct = [position for key, position in first_of.items() if key]
+    signatures = dict(zip(distinct, MinHash.bulk(
+        (_shingles(keys[position]) for position in distinct), num_perm=PERMUTATIONS),
+        strict=True))
+    # Each distinct text is compared with the first text of every group found so far (the
+    # only ones indexed): a campaign of thousands costs one lookup per text, not all pairs.
+    index = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
+    leader_of: dict[int, int] = {}
+    for position, signature in signatures.items():
+        similar = [other for other in index.query(signature)
+                   if signature.jaccard(signatures[other]) >= threshold]
+        if similar:
+            leader_of[position] = min(similar)
+        else:
+            leader_of[position] = position
+            index.insert(position, signature, check_duplication=False)
+    return [leader_of.get(first_of[key], first_of[key]) for key in keys]
