@@ -19,7 +19,8 @@ class ScopePath:
     def __init__(self, *, enterprise: str | None = None, district: str | None = None,
                  cluster: str | None = None, owner: str | None = None,
                  public: bool = False, citywide: bool = False,
-                 released: dict | None = None, outside_bureau: dict | None = None) -> None:
+                 released: dict | None = None, outside_bureau: dict | None = None,
+                 open_to: Q | None = None, member: str | None = None) -> None:
         self.enterprise = enterprise
         self.district = district
         # Rows without a district cover the whole city (a city-wide evaluation run): a district
@@ -35,6 +36,10 @@ class ScopePath:
         # What must hold before anyone outside the bureau sees a row (a draft assessment
         # stays with the bureau until it is published).
         self.outside_bureau = outside_bureau or {}
+        # Rows anyone sees, signed in or not (a public consultation round), and the lookup to
+        # the users who take part in a row and see it too (a round's invited participants).
+        self.open_to = open_to
+        self.member = member
 
 
 _PATHS: dict[type[Model], ScopePath] = {}
@@ -49,6 +54,7 @@ def _registered() -> None:
         return
     from acupoint.accounts.models import AuditEntry
     from acupoint.clusters import models as race
+    from acupoint.cocreation import models as cocreation
     from acupoint.policies import models as policy
     from acupoint.registry.models import (
         AnnualData,
@@ -95,6 +101,28 @@ def _registered() -> None:
         register(model, ScopePath(enterprise="enterprise", district="enterprise__district",
                                   cluster="enterprise__cluster"))
     register(policy.MatchRun, ScopePath())
+    _register_cocreation(cocreation)
+
+
+def _register_cocreation(cocreation) -> None:
+    """Demands stay with their submitter and the bureau; a draft is seen by its invited
+    author, by the participants of its rounds and by everyone once a round is public or the
+    draft is published; comments by their author, by the round's participants, and by
+    everyone once a public round has closed (its feedback page)."""
+    register(cocreation.Demand, ScopePath(owner="submitter"))
+    register(cocreation.DemandEvent, ScopePath(owner="demand__submitter"))
+    register(cocreation.PeerPolicy, ScopePath())
+    register(cocreation.PeerClause, ScopePath())
+    for model, prefix in ((cocreation.Draft, ""), (cocreation.DraftVersion, "draft__"),
+                          (cocreation.DraftClause, "version__draft__")):
+        register(model, ScopePath(
+            owner=f"{prefix}author", member=f"{prefix}rounds__invited",
+            open_to=Q(**{f"{prefix}status": "published"}) | Q(**{f"{prefix}rounds__public": True})))
+    register(cocreation.Round, ScopePath(owner="draft__author", member="invited",
+                                         open_to=Q(public=True)))
+    register(cocreation.Comment, ScopePath(
+        owner="author", member="round__invited",
+        open_to=Q(round__public=True, round__status="closed")))
 
 
 def role_of(user) -> str | None:
@@ -112,6 +140,15 @@ def _filter_for(user, path: ScopePath) -> Q | None:
     role = role_of(user)
     if role in BUREAU_ROLES:
         return None
+    condition = _own_rows(user, role, path)
+    if path.open_to is not None:
+        condition |= path.open_to
+    if path.member and role is not None:
+        condition |= Q(**{path.member: user.pk})
+    return condition
+
+
+def _own_rows(user, role: str | None, path: ScopePath) -> Q:
     if role is not None and path.owner:
         return Q(**{path.owner: user.pk})
     if role == Role.DISTRICT_OFFICER and path.district:
@@ -135,7 +172,11 @@ def visible(user, model_or_queryset: type[Model] | QuerySet) -> QuerySet:
     if path.public:
         return queryset
     condition = _filter_for(user, path)
-    return queryset if condition is None else queryset.filter(condition)
+    if condition is None:
+        return queryset
+    queryset = queryset.filter(condition)
+    # Paths through to-many relations (a round's participants) repeat rows.
+    return queryset.distinct() if path.member or path.open_to is not None else queryset
 
 
 def require_bureau(user, message: str) -> None:

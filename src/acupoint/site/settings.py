@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "acupoint.triage",
     "acupoint.clusters",
     "acupoint.policies",
+    "acupoint.cocreation",
     "acupoint.dashboard",
 ]
 
