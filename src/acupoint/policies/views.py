@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from acupoint.accounts import scoping
 from acupoint.accounts.roles import Role
+from acupoint.cocreation.selectors import demands_answered
 from acupoint.engine.policy_explain import format_value, near_miss_text
 from acupoint.engine.rules import ELIGIBLE, UNKNOWN
 from acupoint.policies import (
@@ -83,7 +84,9 @@ def policy_detail(request: HttpRequest, policy_id: str) -> HttpResponse:
     reach = selectors.reach(request.user, [clause.pk for clause in clauses]) \
         if sees_reach else {}
     rating = selectors.ratings(request.user).get(document.pk) if sees_reach else None
-    rows = [{"clause": clause, "reach": reach.get(clause.pk)} for clause in clauses]
+    answered = demands_answered(document)
+    rows = [{"clause": clause, "reach": reach.get(clause.pk),
+             "demands": answered.get(clause.clause_id, [])} for clause in clauses]
     return render(request, "policies/policy.html", {
         "document": document, "rows": rows, "sees_reach": sees_reach, "rating": rating,
         "bureau": scoping.is_bureau(request.user),

@@ -24,6 +24,7 @@ NAVIGATION = (
                                               Role.DISTRICT_OFFICER, Role.CLUSTER_MANAGER}),
     ("policies:library", _("Policies"), _ALL),
     ("policies:reach", _("Policy reach"), _DATA_ROLES),
+    ("cocreation:hub", _("Co-creation"), _ALL),
     ("registry:district-list", _("Districts"), _ALL),
     ("registry:import", _("Import"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
                                       Role.DISTRICT_OFFICER}),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("triage/", include("acupoint.triage.urls")),
     path("race/", include("acupoint.clusters.urls")),
     path("policies/", include("acupoint.policies.urls")),
+    path("cocreation/", include("acupoint.cocreation.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
