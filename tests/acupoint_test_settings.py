@@ -1,6 +1,8 @@
 """Production settings, with what a test run over plain HTTP needs."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ["HTTPS"] = "0"
@@ -15,3 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Uploads (demand attachments) go to a throw-away folder, never into the working tree.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="acupoint-test-media-"))

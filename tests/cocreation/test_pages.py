@@ -125,3 +125,36 @@ def test_the_published_clause_shows_the_demands_it_answers(users):
     assert "整车项目奖励上限太低" in html
     hub = client_for(users, "enterprise").get(reverse("cocreation:hub")).content.decode()
     assert "第一条" in hub and dt.date.today().strftime("%Y-%m-%d") in hub
+
+
+def test_the_bureau_sees_demands_by_chain_link_and_industry_with_their_attachments(users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(users, "enterprise")
+    for industry in ("3612", "3670", ""):
+        client.post(reverse("cocreation:new-demand"), {
+            "title": f"诉求{industry}", "text": "建议加大支持", "category": "funding",
+            "chain": "manufacturing", "industry": industry,
+            "attachment": SimpleUploadedFile("说明.txt", "附件内容".encode())})
+    assert Demand.objects.filter(attachment__endswith=".txt").count() == 3
+    html = client_for(users, "analyst").get(reverse("cocreation:hub")).content.decode()
+    counts = html.split('id="demand-counts"')[1].split("</div>")[0]
+    assert "<td>生产制造</td><td class=\"num\">3</td>" in counts.replace("\n", "")
+    assert "36 汽车制造业</td><td class=\"num\">2</td>" in counts
+
+
+def test_the_report_shows_what_changed_since_the_version_consulted_on(users):
+    draft = draft_with_clauses(users)
+    consultation = public_round(users, draft)
+    actions.do_close_round(users["admin"], consultation)
+    changed = [{**CLAUSES[0], "text": CLAUSES[0]["text"].replace("1亿元", "2亿元")}]
+    actions.do_save_version(users["admin"], draft, changed, "提高上限")
+    report = client_for(users, "admin").get(
+        reverse("cocreation:export", args=[consultation.pk, "docx"]))
+    paragraphs = Document(io.BytesIO(b"".join(report.streaming_content))).paragraphs
+    struck = [run.text for paragraph in paragraphs for run in paragraph.runs
+              if run.font.strike]
+    added = [run.text for paragraph in paragraphs for run in paragraph.runs
+             if run.font.underline]
+    assert "1" in struck and "2" in added
+    assert any(CLAUSES[1]["text"] in text for text in struck)

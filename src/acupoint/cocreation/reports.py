@@ -6,10 +6,15 @@ from __future__ import annotations
 from typing import IO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from acupoint.cocreation import selectors
 from acupoint.cocreation.models import Comment, Round
 from acupoint.registry.exporting import ExportTable, write_xlsx
+from acupoint.text.diff import ADDED, CHANGED, REMOVED, SAME, version_diff
+
+CHANGE_LABELS = {ADDED: gettext_lazy("added"), REMOVED: gettext_lazy("removed"),
+                 CHANGED: gettext_lazy("changed"), SAME: gettext_lazy("unchanged")}
 
 
 def _rows(user, consultation: Round) -> list[tuple[str, Comment]]:
@@ -64,4 +69,29 @@ def write_report(target: IO[bytes], user, consultation: Round) -> None:
         answer = document.add_paragraph()
         answer.add_run(f"{comment.get_decision_display() or _('not answered')}").bold = True
         answer.add_run(f"　{comment.reason}")
+    _changes(document, consultation)
     document.save(target)
+
+
+def _changes(document, consultation: Round) -> None:
+    """What changed from the version consulted on to the latest one, clause by clause, with
+    deletions struck through and insertions underlined."""
+    latest = consultation.draft.latest()
+    if latest is None or latest.pk == consultation.version_id:
+        return
+    document.add_heading(_("Changes from version %(old)s to version %(new)s") % {
+        "old": consultation.version.number, "new": latest.number}, level=1)
+    for change in version_diff(clause_texts(consultation.version), clause_texts(latest)):
+        if change.status == SAME:
+            continue
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{change.key}（{CHANGE_LABELS[change.status]}）：").bold = True
+        for piece in change.pieces:
+            run = paragraph.add_run(piece.text)
+            run.font.strike = piece.op == "delete"
+            run.font.underline = piece.op == "insert"
+
+
+def clause_texts(version) -> dict[str, str]:
+    return {clause.key: f"{clause.article} {clause.title}\n{clause.text}"
+            for clause in version.clauses.all()}

@@ -44,6 +44,19 @@ def public_demands() -> list[dict]:
     return [{"theme": theme, "demands": items} for theme, items in grouped.items()]
 
 
+def demand_counts(user) -> dict[str, list[tuple[str, int]]]:
+    """Demands by chain link and by industry division (GB/T 4754), most asked first."""
+    from acupoint.policies.models import CHAIN_CHOICES
+    from acupoint.registry import industry
+
+    chains = dict(CHAIN_CHOICES)
+    rows = list(scoping.visible(user, Demand).values_list("chain", "industry"))
+    by_chain = Counter(chains.get(chain, "—") for chain, _industry in rows)
+    by_industry = Counter(
+        f"{code[:2]} {industry.name(code[:2])}" if code else "—" for _chain, code in rows)
+    return {"chain": by_chain.most_common(), "industry": by_industry.most_common(12)}
+
+
 def demands_answered(document: PolicyDocument) -> dict[str, list[str]]:
     """For each clause of a published co-created policy, the titles of the demands it
     answers (政策从企业来、到企业去); titles only, as the public may read them."""

@@ -47,6 +47,7 @@ def hub(request: HttpRequest) -> HttpResponse:
         "drafts": selectors.drafts(user),
         "rounds": selectors.rounds(user),
         "peers": scoping.visible(user, PeerPolicy) if bureau else [],
+        "counts": selectors.demand_counts(user) if bureau else None,
         "draft_form": DraftForm(), "peer_form": PeerForm(), "review_form": ReviewForm()})
 
 
@@ -174,13 +175,10 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
     except (KeyError, ValueError):
         raise Http404 from None
 
-    def texts(version):
-        return {clause.key: f"{clause.article} {clause.title}\n{clause.text}"
-                for clause in version.clauses.all()}
-
     return render(request, "cocreation/diff.html", {
         "draft": draft, "old": old, "new": new, "versions": versions.values(),
-        "changes": version_diff(texts(old), texts(new))})
+        "changes": [(change, reports.CHANGE_LABELS[change.status]) for change in version_diff(
+            reports.clause_texts(old), reports.clause_texts(new))]})
 
 
 @login_required
