@@ -271,6 +271,9 @@ def demo(
     if latest:
         _publish_demo_evaluations([latest - 1, latest])
     logins = ensure_users()
+    from acupoint.demo import cocreation
+
+    cocreation.seed()
     table = Table(title="Demo logins")
     for column in ("user", "password", "role", "scope"):
         table.add_column(column, no_wrap=column != "scope", overflow="fold")

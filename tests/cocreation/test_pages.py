@@ -14,7 +14,7 @@ from django.urls import reverse
 from docx import Document
 
 from acupoint.cocreation import actions
-from acupoint.cocreation.models import Comment, Demand, PeerPolicy
+from acupoint.cocreation.models import Comment, Demand, PeerPolicy, Round
 from tests.cocreation.test_actions import CLAUSES, draft_with_clauses, public_round
 from tests.text.test_text import _numbered_docx
 
@@ -158,3 +158,19 @@ def test_the_report_shows_what_changed_since_the_version_consulted_on(users):
              if run.font.underline]
     assert "1" in struck and "2" in added
     assert any(CLAUSES[1]["text"] in text for text in struck)
+
+
+def test_the_demo_seeds_demands_a_peer_policy_and_an_open_round_once(users):
+    from acupoint.demo import cocreation
+
+    cocreation.seed()
+    cocreation.seed()
+    assert Demand.objects.count() == len(cocreation.DEMANDS)
+    assert Demand.objects.exclude(theme_terms=[]).exists()
+    consultation = Round.objects.get(status="open", public=True)
+    assert consultation.comments.count() == 1
+    html = Client().get(reverse("cocreation:round", args=[consultation.pk])).content.decode()
+    assert "对新落户整车企业" in html and "建议上限提高到2亿元" not in html
+    page = client_for(users, "analyst").get(
+        reverse("cocreation:draft", args=[consultation.draft_id])).content.decode()
+    assert "示例城市" in page.split('id="aligned"')[1]
