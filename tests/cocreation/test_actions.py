@@ -221,3 +221,15 @@ def test_a_peer_policy_is_split_into_clauses_with_amounts(users):
             "No numbered clause (第一条, 一、, （一）, 1.) was found in the text.")):
         actions.do_import_peer_policy(users["analyst"], city="合肥", title="无编号",
                                       text="一段没有编号的文字。")
+
+
+def test_more_than_thirty_comments_an_hour_from_one_account_are_refused(users):
+    consultation = public_round(users, draft_with_clauses(users))
+    clause = consultation.version.clauses.first()
+    for number in range(actions.HOURLY_COMMENTS):
+        actions.do_comment(users["association"], consultation, clause, f"第{number}条不同的意见")
+    with pytest.raises(ValidationError, match=said(
+            "At most %(count)s comments an hour; please try again later.",
+            count=actions.HOURLY_COMMENTS)):
+        actions.do_comment(users["association"], consultation, clause, "又一条意见")
+    actions.do_comment(users["enterprise"], consultation, clause, "又一条意见")

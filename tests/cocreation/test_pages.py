@@ -174,3 +174,27 @@ def test_the_demo_seeds_demands_a_peer_policy_and_an_open_round_once(users):
     page = client_for(users, "analyst").get(
         reverse("cocreation:draft", args=[consultation.draft_id])).content.decode()
     assert "示例城市" in page.split('id="aligned"')[1]
+
+
+def test_an_attachment_is_served_to_its_submitter_and_the_bureau_only(users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client_for(users, "enterprise").post(reverse("cocreation:new-demand"), {
+        "title": "附件诉求", "text": "见附件", "category": "other",
+        "attachment": SimpleUploadedFile("测算表.txt", "企业测算".encode())})
+    demand = Demand.objects.get(title="附件诉求")
+    url = reverse("cocreation:attachment", args=[demand.pk])
+    for username in ("enterprise", "analyst"):
+        response = client_for(users, username).get(url)
+        assert b"".join(response.streaming_content).decode() == "企业测算"
+    assert client_for(users, "association").get(url).status_code == 404
+
+
+def test_an_edited_comment_shows_its_earlier_wording(users):
+    consultation = public_round(users, draft_with_clauses(users))
+    comment = actions.do_comment(users["association"], consultation,
+                                 consultation.version.clauses.first(), "初稿意见")
+    actions.do_edit_comment(users["association"], comment, "修改后的意见")
+    html = client_for(users, "association").get(
+        reverse("cocreation:round", args=[consultation.pk])).content.decode()
+    assert "修改后的意见" in html and "初稿意见" in html.split('class="revisions')[1]

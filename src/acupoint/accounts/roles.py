@@ -32,3 +32,4 @@ class ParticipantKind(models.TextChoices):
     ASSOCIATION = "association", _("Industry association")
     INSTITUTE = "institute", _("Research institute")
     DEPARTMENT = "department", _("Government department")
+    INVESTOR = "investor", _("Investor")

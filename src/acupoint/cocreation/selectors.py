@@ -31,7 +31,7 @@ def rounds(user) -> QuerySet[Round]:
 
 def comments(user, consultation: Round) -> QuerySet[Comment]:
     return (scoping.visible(user, Comment).filter(round=consultation)
-            .select_related("clause", "author", "group"))
+            .select_related("clause", "author", "group").prefetch_related("revisions"))
 
 
 def public_demands() -> list[dict]:

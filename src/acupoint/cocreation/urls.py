@@ -8,6 +8,7 @@ urlpatterns = [
     path("demands/new/", views.new_demand, name="new-demand"),
     path("demands/public/", views.public_demands, name="public-demands"),
     path("demands/<int:pk>/review", views.review, name="review"),
+    path("demands/<int:pk>/attachment", views.attachment, name="attachment"),
     path("demands/analyse", views.analyse, name="analyse"),
     path("drafts/new", views.create_draft, name="create-draft"),
     path("drafts/<int:pk>/", views.draft_page, name="draft"),

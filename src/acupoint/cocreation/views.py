@@ -65,6 +65,16 @@ def new_demand(request: HttpRequest) -> HttpResponse:
     return render(request, "cocreation/demand_form.html", {"form": form})
 
 
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """A demand's attachment, to its submitter and the bureau only."""
+    demand = get_object_or_404(scoping.visible(request.user, Demand), pk=pk)
+    if not demand.attachment:
+        raise Http404
+    return FileResponse(demand.attachment.open("rb"), as_attachment=True,
+                        filename=demand.attachment.name.rsplit("/", 1)[-1])
+
+
 def public_demands(request: HttpRequest) -> HttpResponse:
     return render(request, "cocreation/public_demands.html",
                   {"themes": selectors.public_demands()})
