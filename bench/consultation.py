@@ -8,6 +8,7 @@
    clauses peers offer that the draft lacks. Target ≤ 5 s. Peer: local alignment of every
    draft clause with every peer clause (RapidFuzz cdist on 2 workers), for the time ratio and
    the share of its confirmed pairs that our candidates find.
+3. 20,000 comments grouped one by one as they arrive, as a consultation round does.
 
     python bench/consultation.py [--comments 100000] [--peers 300]
 """
@@ -28,7 +29,12 @@ import numpy as np  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from acupoint.text.align import MIN_ALIGNMENT, Aligner, Text  # noqa: E402
-from acupoint.text.dedupe import THRESHOLD, duplicate_groups  # noqa: E402
+from acupoint.text.dedupe import (  # noqa: E402
+    THRESHOLD,
+    duplicate_groups,
+    first_similar,
+    signature,
+)
 from acupoint.text.themes import themes  # noqa: E402
 from common import RESULTS  # noqa: E402
 
@@ -90,6 +96,20 @@ def comment_run(size: int) -> dict:
             "share_we_group": float(caught / len(pairs)) if len(pairs) else 1.0}
 
 
+def arrival_run(size: int) -> dict:
+    """Comments grouped one by one as they arrive (what a round does), each compared with the
+    signatures of every group so far."""
+    texts = comments(size, seed=8)
+    leaders: list[tuple[int, bytes]] = []
+    started = time.perf_counter()
+    for index, text in enumerate(texts):
+        if first_similar(text, leaders) is None:
+            leaders.append((index, signature(text)))
+    seconds = time.perf_counter() - started
+    return {"comments": size, "groups": len(leaders), "seconds": seconds,
+            "ms_per_comment": seconds / size * 1000}
+
+
 CLAUSES = ["对新引进的{s}项目，按照实际设备投资的{p}%给予补助，最高{m}万元。",
            "对获得国家级专精特新小巨人称号的{s}企业，给予一次性奖励{m}万元。",
            "对{s}企业研发投入较上年增长部分，按{p}%给予奖励，单个企业最高{m}万元。",
@@ -145,8 +165,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--peers", type=int, default=300)
+    parser.add_argument("--arrivals", type=int, default=20_000)
     args = parser.parse_args()
-    results = {"comments": comment_run(args.comments), "alignment": alignment_run(args.peers)}
+    results = {"comments": comment_run(args.comments), "alignment": alignment_run(args.peers),
+               "arrivals": arrival_run(args.arrivals)}
     print(json.dumps(results, indent=2, ensure_ascii=False))
     run, align = results["comments"], results["alignment"]
     print(f"\n{run['comments']:,} comments: {run['groups']:,} groups (largest "
@@ -162,6 +184,10 @@ def main() -> None:
           f"({align['speed_ratio']:.1f}×); of {align['draft_clauses_with_a_match_by_brute_force']}"
           f" draft clauses with a match, we find one within 5 points of the best for "
           f"{align['of_which_we_find_one_within_5_points']}")
+    arrivals = results["arrivals"]
+    print(f"{arrivals['comments']:,} comments grouped as they arrive: {arrivals['seconds']:.1f} s"
+          f" ({arrivals['ms_per_comment']:.2f} ms each on average, {arrivals['groups']:,} "
+          "groups at the end)")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "consultation.json").write_text(json.dumps(results, indent=2,
                                                           ensure_ascii=False))

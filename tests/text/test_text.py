@@ -206,3 +206,15 @@ def test_version_diff_keeps_removed_clauses_where_they_stood():
                            {"一": "支持研发创新", "三": "支持人才", "四": "支持融资"})
     assert [(change.key, change.status) for change in changes] == [
         ("一", CHANGED), ("二", REMOVED), ("三", SAME), ("四", ADDED)]
+
+
+def test_a_new_text_finds_the_first_group_it_belongs_to():
+    from acupoint.text.dedupe import first_similar, signature
+
+    campaign = "我们强烈建议将整车项目奖励上限提高到两亿元，以吸引更多整车企业落户青岛。"
+    leaders = [(1, signature("建议明确申报时限。")), (2, signature(campaign))]
+    assert first_similar(campaign + "谢谢", leaders) == 2
+    assert first_similar("建议明确申报时限！", leaders) == 1
+    assert first_similar("对人才住房补贴的覆盖范围太窄", leaders) is None
+    assert first_similar("anything", []) is None
+    assert first_similar("  。", leaders) is None

@@ -2,8 +2,8 @@
 
 Limits keep a consultation usable: a comment is between 1 and 10,000 characters, the same
 account cannot post the same text twice within ten minutes nor more than 30 comments an hour,
-and identical or near-identical comments from many accounts are grouped (a campaign) and
-answered once.
+and identical or near-identical comments from many accounts are grouped as they arrive (a
+campaign) and answered once.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from acupoint.cocreation.models import (
 from acupoint.policies.actions import do_publish_policy
 from acupoint.policies.models import PolicyDocument
 from acupoint.text.amounts import largest_money
-from acupoint.text.dedupe import duplicate_groups
+from acupoint.text.dedupe import duplicate_groups, first_similar, signature
 from acupoint.text.numbering import clauses as numbered_clauses
 from acupoint.text.segment import normalised
 
@@ -118,8 +118,9 @@ def do_analyse_demands(user) -> int:
     groups = duplicate_groups(texts)
     found = themes(texts)
     with transaction.atomic():
-        for demand, group, theme in zip(demands, groups, found.labels, strict=True):
-            demand.duplicate_of = None if group == demands.index(demand) else demands[group]
+        for position, (demand, group, theme) in enumerate(
+                zip(demands, groups, found.labels, strict=True)):
+            demand.duplicate_of = None if group == position else demands[group]
             demand.theme = None if theme < 0 else theme
             demand.theme_terms = found.terms[theme] if theme >= 0 else []
         Demand.objects.bulk_update(demands, ["duplicate_of", "theme", "theme_terms"])
@@ -270,17 +271,14 @@ def _rate_limit(user, consultation: Round, text: str) -> None:
                               % {"count": HOURLY_COMMENTS})
 
 
-def _regroup(consultation: Round) -> None:
-    """Duplicate and near-duplicate comments of the round point to the first of their group."""
-    comments = list(consultation.comments.order_by("pk"))
-    leaders = duplicate_groups([comment.text for comment in comments])
-    changed = []
-    for comment, leader in zip(comments, leaders, strict=True):
-        group = comments[leader] if leader != comments.index(comment) else None
-        if comment.group_id != (group.pk if group else None):
-            comment.group = group
-            changed.append(comment)
-    Comment.objects.bulk_update(changed, ["group"])
+def _group_of(comment: Comment) -> Comment | None:
+    """The earliest comment of the round that starts a group this one's text belongs to
+    (identical, or near-identical by MinHash): each comment is compared with every group at
+    once, so a campaign of thousands costs one comparison per comment."""
+    leaders = (Comment.objects.filter(round=comment.round_id, group__isnull=True)
+               .exclude(pk=comment.pk).order_by("pk").values_list("pk", "signature"))
+    found = first_similar(comment.text, [(pk, bytes(signature)) for pk, signature in leaders])
+    return None if found is None else Comment(pk=found)
 
 
 def do_comment(user, consultation: Round, clause: DraftClause, text: str,
@@ -297,10 +295,12 @@ def do_comment(user, consultation: Round, clause: DraftClause, text: str,
             raise ValidationError(_("The marked passage is not in the clause."))
     _rate_limit(user, consultation, text)
     with transaction.atomic():
-        comment = Comment.objects.create(
+        comment = Comment(
             round=consultation, clause=clause, author=user, text=text,
+            signature=signature(text),
             span_start=span[0] if span else None, span_end=span[1] if span else None)
-        _regroup(consultation)
+        comment.group = _group_of(comment)
+        comment.save()
         record(user, "cocreation.comment", comment)
     comment.refresh_from_db()
     return comment
@@ -315,9 +315,12 @@ def do_edit_comment(user, comment: Comment, text: str) -> Comment:
     text = _checked_text(text, _("Comment"))
     with transaction.atomic():
         CommentRevision.objects.create(comment=comment, text=comment.text)
-        comment.text = text
-        comment.save(update_fields=["text", "updated_at"])
-        _regroup(comment.round)
+        comment.text, comment.signature = text, signature(text)
+        if comment.group_id is not None or not comment.members.exists():
+            # A member (or a comment alone) joins the group its new words belong to; a
+            # group's first comment keeps the comments that joined it.
+            comment.group = _group_of(comment)
+        comment.save(update_fields=["text", "signature", "group", "updated_at"])
         record(user, "cocreation.comment.edit", comment)
     return comment
 

@@ -248,8 +248,8 @@ class Comment(models.Model):
     group = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="members",
                               help_text=_("The first comment of its duplicate group."))
-    theme = models.SmallIntegerField(null=True, blank=True)
-    theme_terms = models.JSONField(default=list, blank=True)
+    signature = models.BinaryField(max_length=256, editable=False, default=b"",
+                                   help_text=_("MinHash of the text, for grouping."))
     decision = models.CharField(_("answer"), max_length=10, choices=Decision.choices,
                                 blank=True)
     reason = models.TextField(_("reason"), blank=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from acupoint.text.segment import normalised
@@ -49,3 +50,24 @@ def duplicate_groups(texts: Sequence[str], threshold: float = THRESHOLD) -> list
             leader_of[position] = position
             index.insert(position, signature, check_duplication=False)
     return [leader_of.get(first_of[key], first_of[key]) for key in keys]
+
+
+def signature(text: str) -> bytes:
+    """The MinHash of one text, stored with it so that a new text is compared with every
+    group at once (``first_similar``) instead of regrouping them all."""
+    minhash = MinHash(num_perm=PERMUTATIONS)
+    minhash.update_batch(list(_shingles(normalised(text))))
+    return minhash.hashvalues.astype(np.uint32).tobytes()
+
+
+def first_similar(text: str, candidates: Sequence[tuple[int, bytes]],
+                  threshold: float = THRESHOLD) -> int | None:
+    """Of ``candidates`` (id, signature), in order, the first whose estimated Jaccard
+    similarity with ``text`` reaches the threshold (identical texts always do)."""
+    if not candidates or not normalised(text):
+        return None
+    own = np.frombuffer(signature(text), np.uint32)
+    matrix = np.frombuffer(b"".join(item[1] for item in candidates), np.uint32).reshape(
+        len(candidates), PERMUTATIONS)
+    similar = np.flatnonzero((matrix == own).mean(axis=1) >= threshold)
+    return candidates[similar[0]][0] if len(similar) else None
