@@ -198,3 +198,15 @@ def test_an_edited_comment_shows_its_earlier_wording(users):
     html = client_for(users, "association").get(
         reverse("cocreation:round", args=[consultation.pk])).content.decode()
     assert "修改后的意见" in html and "初稿意见" in html.split('class="revisions')[1]
+
+
+def test_a_peer_policy_in_gbk_text_is_read(users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = "第一条 对新落户整车项目，最高奖励1亿元。\n第二条 对加氢站给予补贴。"
+    client_for(users, "analyst").post(reverse("cocreation:import-peer"), {
+        "city": "济南", "title": "济南市政策", "upload": SimpleUploadedFile(
+            "policy.txt", text.encode("gbk"))})
+    peer = PeerPolicy.objects.get(city="济南")
+    assert [clause.text for clause in peer.clauses.all()] == [
+        "对新落户整车项目，最高奖励1亿元。", "对加氢站给予补贴。"]

@@ -25,6 +25,7 @@ from acupoint.cocreation.forms import (
 )
 from acupoint.cocreation.models import Demand, DraftClause, PeerPolicy, Round
 from acupoint.policies.models import CHAIN_CHOICES
+from acupoint.registry.importing.reading import detect_encoding
 from acupoint.site.downloads import file_response
 from acupoint.text.diff import version_diff
 from acupoint.text.docx_text import docx_text
@@ -342,8 +343,11 @@ def import_peer(request: HttpRequest) -> HttpResponse:
     text = data["text"]
     upload = data.get("upload")
     if upload is not None:
-        text = (docx_text(upload) if upload.name.lower().endswith(".docx")
-                else upload.read().decode("utf-8", errors="replace"))
+        if upload.name.lower().endswith(".docx"):
+            text = docx_text(upload)
+        else:  # plain text from a Chinese office is often GBK
+            raw = upload.read()
+            text = raw.decode(detect_encoding(raw), errors="replace")
     try:
         policy = actions.do_import_peer_policy(request.user, city=data["city"],
                                                title=data["title"], text=text)
