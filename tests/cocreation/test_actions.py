@@ -233,3 +233,12 @@ def test_more_than_thirty_comments_an_hour_from_one_account_are_refused(users):
             count=actions.HOURLY_COMMENTS)):
         actions.do_comment(users["association"], consultation, clause, "又一条意见")
     actions.do_comment(users["enterprise"], consultation, clause, "又一条意见")
+
+
+def test_a_draft_cannot_take_the_id_of_a_published_policy(users):
+    with pytest.raises(ValidationError, match=said(
+            "A published policy already has the id '%(id)s'; choose another.",
+            id="qd-nev-2022")):
+        actions.do_create_draft(users["admin"], title="冒用编号", policy_id="qd-nev-2022",
+                                issuer="青岛市工业和信息化局")
+    assert PolicyClause.objects.filter(key__startswith="qd-nev-2022/").exists()

@@ -162,6 +162,9 @@ def do_create_draft(user, *, title: str, policy_id: str, issuer: str,
     if author is not None and author.role not in (Role.ENTERPRISE_USER, Role.PARTICIPANT):
         raise ValidationError(_("Only an enterprise or association user can be invited to "
                                 "write a draft."))
+    if PolicyDocument.objects.filter(policy_id=policy_id).exists():
+        raise ValidationError(_("A published policy already has the id '%(id)s'; choose "
+                                "another.") % {"id": policy_id})
     draft = Draft(title=_checked_text(title, _("Title"), 200), policy_id=policy_id,
                   issuer=issuer, author=author, created_by=user)
     draft.full_clean()
@@ -385,6 +388,10 @@ def do_publish_draft(user, draft: Draft, day: dt.date | None = None) -> PolicyDo
     version = draft.latest()
     if version is None or not version.clauses.exists():
         raise ValidationError(_("The draft has no clause to publish."))
+    if PolicyDocument.objects.filter(policy_id=draft.policy_id).exclude(
+            pk=draft.document_id).exists():
+        raise ValidationError(_("A published policy already has the id '%(id)s'; choose "
+                                "another.") % {"id": draft.policy_id})
     day = day or timezone.localdate()
     with transaction.atomic():
         document = do_publish_policy(user, policy_text(draft, version, day),
