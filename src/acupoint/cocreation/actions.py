@@ -96,7 +96,8 @@ def do_review_demand(user, demand: Demand, status: str, reason: str = "",
     with transaction.atomic():
         demand.status, demand.reason = status, reason.strip()
         demand.merged_into = merged_into if status == Demand.Status.MERGED else None
-        demand.save()
+        # Only what the review changes: the instance may predate the theme analysis.
+        demand.save(update_fields=["status", "reason", "merged_into", "updated_at"])
         if clause is not None:
             clause.answers.add(demand)
         note = reason.strip() or (str(clause) if clause is not None else "")
