@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from acupoint.engine.explain import explain
@@ -136,6 +136,7 @@ def test_explanations_add_up_to_the_score(panel):
 @given(scores=st.lists(st.floats(0, 1e4, allow_nan=False), min_size=1, max_size=40),
        pool=st.floats(0, 1e6, allow_nan=False).map(lambda x: round(x, 2)),
        cap_share=st.one_of(st.none(), st.floats(0.05, 1.0)))
+@example(scores=[5e-324], pool=1.5, cap_share=None)  # found by CI: a subnormal score
 def test_a_pool_is_paid_to_the_unit_and_adds_up_exactly(scores, pool, cap_share):
     from acupoint.engine.rewards import allocate
     from acupoint.engine.spec import Consequence

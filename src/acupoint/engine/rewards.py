@@ -18,7 +18,9 @@ def split_by_share(scores: np.ndarray, pool: float, cap: float | None = None) ->
     remaining = pool
     while remaining > 1e-9 and open_.any():
         share = np.where(open_, scores, 0.0)
-        offer = remaining * share / share.sum()
+        # The share first: remaining × score / total loses the share when scores are tiny
+        # (subnormal), e.g. 1.5 × 5e-324 / 5e-324 = 2.
+        offer = remaining * (share / share.sum())
         if cap is None:
             return amounts + offer
         room = cap - amounts
