@@ -1,0 +1,168 @@
+"""Investment projects as sequences of dated stages, measured in working days (青岛速度).
+
+A project's history is a list of stage events (接洽 … 投产). Real projects loop: a stage can
+be returned and done again, and approvals can run in parallel (拿地即开工: the land
+certificate and the construction permit on the same day), so the order is checked and
+warned about, never enforced. Durations count working days with China's official holidays
+and make-up working weekends (`acupoint.workdays`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from acupoint.workdays import is_workday, working_days
+
+# (code, Chinese name), in the order a project goes through them.
+STAGES: list[tuple[str, str]] = [
+    ("contact", "接洽"), ("negotiation", "洽谈"), ("signing", "签约"),
+    ("registration", "注册"), ("filing", "立项"), ("land", "供地"),
+    ("planning_permit", "规划许可"), ("construction_permit", "施工许可"),
+    ("groundbreaking", "开工"), ("production", "投产"),
+]
+ORDER = {code: position for position, (code, _name) in enumerate(STAGES)}
+NAMES = dict(STAGES)
+# The approval reform: four stages from filing to the construction permit in ≤ 100 working
+# days in total (Shandong), split here as each stage's own limit.
+DEFAULT_LIMITS: dict[str, int] = {"filing": 20, "land": 30, "planning_permit": 20,
+                                  "construction_permit": 30}
+APPROVAL_BUDGET = 100
+RECORD_LEAD_TIME = dt.timedelta(days=91)  # first contact to groundbreaking in 3 months (2020)
+FUNNEL = [("contact", "接洽"), ("signing", "签约"), ("groundbreaking", "开工"),
+          ("production", "投产")]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A stage reached (or returned, ``returned=True``) on a day, by a department."""
+
+    stage: str
+    day: dt.date
+    department: str = ""
+    returned: bool = False
+
+
+@dataclass(frozen=True)
+class StageWarning:
+    stage: str
+    message: str
+
+
+def warnings(events: Sequence[Event]) -> list[StageWarning]:
+    """What looks wrong in a history, without refusing it: unknown stages, dates out of
+    order, dates on holidays, stages skipped before a later one."""
+    found: list[StageWarning] = []
+    done = [event for event in events if not event.returned]
+    for event in events:
+        if event.stage not in ORDER:
+            found.append(StageWarning(event.stage, f"unknown stage '{event.stage}'"))
+        elif not is_workday(event.day)[0]:
+            found.append(StageWarning(event.stage, f"{NAMES[event.stage]} dated "
+                                              f"{event.day.isoformat()}, not a working day"))
+    for earlier, later in zip(done, done[1:], strict=False):
+        if (earlier.stage in ORDER and later.stage in ORDER
+                and ORDER[later.stage] > ORDER[earlier.stage] and later.day < earlier.day):
+            found.append(StageWarning(later.stage, f"{NAMES[later.stage]} "
+                                              f"({later.day.isoformat()}) is dated before "
+                                              f"{NAMES[earlier.stage]} "
+                                              f"({earlier.day.isoformat()})"))
+    reached = {event.stage for event in done if event.stage in ORDER}
+    if reached:
+        furthest = max(ORDER[stage] for stage in reached)
+        for code, name in STAGES[:furthest]:
+            if code not in reached:
+                found.append(StageWarning(code, f"{name} is missing before "
+                                           f"{STAGES[furthest][1]}"))
+    return found
+
+
+def first_days(events: Iterable[Event]) -> dict[str, dt.date]:
+    """The first day each stage was reached (a redone stage keeps its first day)."""
+    days: dict[str, dt.date] = {}
+    for event in sorted(events, key=lambda item: item.day):
+        if not event.returned and event.stage in ORDER:
+            days.setdefault(event.stage, event.day)
+    return days
+
+
+def stage_durations(events: Sequence[Event]) -> dict[str, int]:
+    """Working days each stage took: from the previous stage reached to this one."""
+    days = first_days(events)
+    reached = sorted(days, key=lambda stage: ORDER[stage])
+    return {stage: working_days(days[previous], days[stage]).days
+            for previous, stage in zip(reached, reached[1:], strict=False)}
+
+
+@dataclass(frozen=True)
+class Overdue:
+    stage: str
+    started: dt.date
+    working_days: int
+    limit: int
+
+
+def overdue(events: Sequence[Event], today: dt.date,
+            limits: Mapping[str, int] = DEFAULT_LIMITS) -> Overdue | None:
+    """The stage a project now waits for, if it has waited longer than its limit."""
+    days = first_days(events)
+    if not days:
+        return None
+    last = max(days, key=lambda stage: ORDER[stage])
+    following = [code for code, _name in STAGES if ORDER[code] > ORDER[last]]
+    if not following or following[0] not in limits:
+        return None
+    waited = working_days(days[last], today).days
+    limit = limits[following[0]]
+    return Overdue(following[0], days[last], waited, limit) if waited > limit else None
+
+
+def lead_times(histories: Iterable[Sequence[Event]]) -> list[int]:
+    """Calendar days from first contact to groundbreaking of every project that broke
+    ground."""
+    found = []
+    for events in histories:
+        days = first_days(events)
+        if "contact" in days and "groundbreaking" in days:
+            found.append((days["groundbreaking"] - days["contact"]).days)
+    return found
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    return float(np.percentile(values, share * 100)) if len(values) else None
+
+
+def funnel(histories: Iterable[Sequence[Event]]) -> list[tuple[str, int]]:
+    """Projects that reached contact, signing, groundbreaking and production."""
+    counts: Counter[str] = Counter()
+    for events in histories:
+        reached = set(first_days(events))
+        for code, _name in FUNNEL:
+            counts[code] += code in reached
+    return [(name, counts[code]) for code, name in FUNNEL]
+
+
+def loops(events: Sequence[Event]) -> list[str]:
+    """Stages returned and done again."""
+    return [event.stage for event in events if event.returned]
+
+
+def waiting_by(histories: Iterable[Sequence[Event]], key: str = "stage"
+               ) -> list[tuple[str, float, int]]:
+    """Where projects wait longest: per stage (or department that delivered it), the median
+    working days and the number of projects, longest first."""
+    waits: dict[str, list[int]] = defaultdict(list)
+    for events in histories:
+        departments = {event.stage: event.department for event in events
+                       if not event.returned}
+        for stage, days in stage_durations(events).items():
+            label = NAMES[stage] if key == "stage" else departments.get(stage) or "—"
+            waits[label].append(days)
+    rows = [(label, float(statistics.median(values)), len(values))
+            for label, values in waits.items()]
+    return sorted(rows, key=lambda row: -row[1])

@@ -1,0 +1,119 @@
+"""Investment projects in working days: holidays and make-up weekends, warnings that never
+refuse a real history, overdue stages, analytics, and event logs that pm4py reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from acupoint.engine.eventlog import Trace, ocel, write_ocel, write_xes
+from acupoint.engine.process import (
+    Event,
+    funnel,
+    lead_times,
+    loops,
+    overdue,
+    percentile,
+    stage_durations,
+    waiting_by,
+    warnings,
+)
+from acupoint.workdays import working_days
+
+D = dt.date
+
+
+@pytest.mark.parametrize(("start", "end", "days"), [
+    # Spring Festival 2024: 10–17 Feb off; Sunday 4 Feb and Sunday 18 Feb worked.
+    (D(2024, 2, 2), D(2024, 2, 5), 2),     # Sat 3 off, Sun 4 worked, Mon 5
+    (D(2024, 2, 9), D(2024, 2, 19), 2),    # the holiday, then Sun 18 and Mon 19
+    # National Day 2024: 1–7 Oct off; Sunday 29 Sep and Saturday 12 Oct worked.
+    (D(2024, 9, 27), D(2024, 10, 8), 3),   # Sun 29 and Mon 30 Sep, then Tue 8 Oct
+    (D(2024, 10, 11), D(2024, 10, 14), 2),  # Sat 12 Oct worked, Mon 14
+    # National Day 2023: 29 Sep–6 Oct off; Saturday 7 and Sunday 8 Oct worked.
+    (D(2023, 9, 28), D(2023, 10, 9), 3),   # Sat 7, Sun 8, Mon 9
+])
+def test_working_days_across_spring_festival_and_national_day(start, end, days):
+    counted = working_days(start, end)
+    assert counted.days == days and counted.exact
+
+
+def test_the_2025_spring_festival_counts_its_make_up_days():
+    # Spring Festival 2025: 28 Jan–4 Feb off; Sunday 26 Jan and Saturday 8 Feb worked.
+    # 24 Jan (Fri) → 5 Feb (Wed): Sun 26 and Mon 27 worked, 28 Jan–4 Feb off, then 5 Feb.
+    assert working_days(D(2025, 1, 24), D(2025, 2, 5)).days == 3
+    assert working_days(D(2025, 2, 7), D(2025, 2, 10)).days == 2  # Sat 8 Feb worked, Mon 10
+
+
+HISTORY = [Event("contact", D(2024, 3, 1), "市投促局"), Event("negotiation", D(2024, 3, 8)),
+           Event("signing", D(2024, 3, 20), "市投促局"),
+           Event("registration", D(2024, 3, 25), "市场监管局"),
+           Event("filing", D(2024, 4, 2), "发展改革委"), Event("land", D(2024, 5, 6), "自然资源局"),
+           Event("planning_permit", D(2024, 5, 6), "自然资源局"),
+           Event("construction_permit", D(2024, 5, 6), "住房城乡建设局"),
+           Event("groundbreaking", D(2024, 5, 8))]
+
+
+def test_land_and_construction_permit_on_one_day_is_allowed():
+    assert warnings(HISTORY) == []
+    durations = stage_durations(HISTORY)
+    assert durations["construction_permit"] == 0 and durations["planning_permit"] == 0
+    # 2 Apr → 6 May 2024: Qingming (4–6 Apr, 7 Apr worked) and May Day (1–5 May, 28 Apr and
+    # 11 May worked) in between.
+    assert durations["land"] == working_days(D(2024, 4, 2), D(2024, 5, 6)).days == 21
+
+
+def test_out_of_order_holiday_and_missing_stages_are_warned_not_refused():
+    history = [Event("contact", D(2024, 3, 1)), Event("signing", D(2024, 2, 20)),
+               Event("filing", D(2024, 10, 3))]
+    messages = [warning.message for warning in warnings(history)]
+    assert any("签约 (2024-02-20) is dated before 接洽" in message for message in messages)
+    assert any("2024-10-03, not a working day" in message for message in messages)
+    assert any("洽谈 is missing" in message for message in messages)
+    assert stage_durations(history)  # still measured
+
+
+def test_a_stage_waiting_past_its_limit_is_overdue():
+    waiting = [Event("contact", D(2024, 3, 1)), Event("signing", D(2024, 3, 20)),
+               Event("registration", D(2024, 3, 25)), Event("filing", D(2024, 4, 2))]
+    assert overdue(waiting, D(2024, 4, 30)) is None  # 18 working days for 供地 (limit 30)
+    late = overdue(waiting, D(2024, 6, 3))
+    assert late is not None and late.stage == "land" and late.working_days > late.limit == 30
+
+
+def test_analytics_lead_time_funnel_loops_and_waiting():
+    returned = [*HISTORY[:5], Event("filing", D(2024, 4, 9), "发展改革委", returned=True),
+                Event("filing", D(2024, 4, 16), "发展改革委")]
+    histories = [HISTORY, returned, HISTORY[:3]]
+    assert lead_times(histories) == [(D(2024, 5, 8) - D(2024, 3, 1)).days]
+    assert funnel(histories) == [("接洽", 3), ("签约", 3), ("开工", 1), ("投产", 0)]
+    assert loops(returned) == ["filing"]
+    assert stage_durations(returned)["filing"] == working_days(D(2024, 3, 25),
+                                                               D(2024, 4, 2)).days
+    slowest = waiting_by(histories)
+    assert slowest[0][0] == "供地"
+    assert dict((label, count) for label, _median, count in waiting_by(
+        histories, "department"))["自然资源局"] == 2
+    assert percentile([10, 20, 30, 40], 0.5) == 25 and percentile([], 0.9) is None
+
+
+def test_event_logs_are_read_by_pm4py(tmp_path):
+    import pm4py
+    traces = [Trace("P001", HISTORY, {"district": "黄岛", "industry": "3612"}),
+              Trace("P002", [*HISTORY[:5], Event("filing", D(2024, 4, 9), "发展改革委",
+                                                 returned=True)], {"district": "城阳"})]
+    xes, json_path = tmp_path / "projects.xes", tmp_path / "projects.jsonocel"
+    write_xes(traces, xes)
+    write_ocel(traces, json_path)
+    log = pm4py.read_xes(str(xes))
+    assert set(log["case:concept:name"]) == {"P001", "P002"}
+    assert len(log) == len(HISTORY) + 6
+    assert "供地" in set(log["concept:name"])
+    assert set(log[log["case:concept:name"] == "P001"]["org:resource"].dropna()) >= {
+        "市投促局", "自然资源局"}
+    objects = pm4py.read_ocel2_json(str(json_path))
+    assert len(objects.events) == len(HISTORY) + 6
+    assert {"project", "department"} <= set(objects.objects["ocel:type"])
+    assert ocel(traces)["events"][0]["relationships"][0] == {"objectId": "P001",
+                                                             "qualifier": "project"}
