@@ -16,8 +16,8 @@ from acupoint.engine.process import (
     overdue,
     percentile,
     stage_durations,
+    stage_warnings,
     waiting_by,
-    warnings,
 )
 from acupoint.workdays import working_days
 
@@ -56,7 +56,7 @@ HISTORY = [Event("contact", D(2024, 3, 1), "市投促局"), Event("negotiation",
 
 
 def test_land_and_construction_permit_on_one_day_is_allowed():
-    assert warnings(HISTORY) == []
+    assert stage_warnings(HISTORY) == []
     durations = stage_durations(HISTORY)
     assert durations["construction_permit"] == 0 and durations["planning_permit"] == 0
     # 2 Apr → 6 May 2024: Qingming (4–6 Apr, 7 Apr worked) and May Day (1–5 May, 28 Apr and
@@ -67,7 +67,7 @@ def test_land_and_construction_permit_on_one_day_is_allowed():
 def test_out_of_order_holiday_and_missing_stages_are_warned_not_refused():
     history = [Event("contact", D(2024, 3, 1)), Event("signing", D(2024, 2, 20)),
                Event("filing", D(2024, 10, 3))]
-    messages = [warning.message for warning in warnings(history)]
+    messages = [warning.message for warning in stage_warnings(history)]
     assert any("签约 (2024-02-20) is dated before 接洽" in message for message in messages)
     assert any("2024-10-03, not a working day" in message for message in messages)
     assert any("洽谈 is missing" in message for message in messages)

@@ -28,6 +28,7 @@ from acupoint.registry.selectors import clusters as visible_clusters
 from acupoint.registry.selectors import districts as visible_districts
 from acupoint.site import charts
 from acupoint.site.downloads import file_response
+from acupoint.site.notices import show_errors
 
 RACE_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST, Role.DISTRICT_OFFICER,
               Role.CLUSTER_MANAGER}
@@ -103,8 +104,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.do_publish_assessment(request.user, assessment)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_errors(request, error)
     else:
         messages.success(request, _("The assessment of %(period)s is published.")
                          % {"period": assessment.period})

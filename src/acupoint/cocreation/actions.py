@@ -36,7 +36,7 @@ from acupoint.cocreation.models import (
     Round,
 )
 from acupoint.policies.actions import do_publish_policy
-from acupoint.policies.models import PolicyDocument
+from acupoint.policies.models import CHAIN_CHOICES, SIDE_CHOICES, PolicyDocument
 from acupoint.text.amounts import largest_money
 from acupoint.text.dedupe import duplicate_groups, first_similar, signature
 from acupoint.text.numbering import clauses as numbered_clauses
@@ -224,8 +224,6 @@ def do_save_version(user, draft: Draft, clauses: Sequence[dict[str, Any]],
 
 def coverage(version: DraftVersion) -> dict[str, dict[str, int]]:
     """Clauses per chain link and side: the gaps of the draft's industry chain."""
-    from acupoint.policies.models import CHAIN_CHOICES, SIDE_CHOICES
-
     matrix = {chain: {side: 0 for side, _label in SIDE_CHOICES}
               for chain, _label in CHAIN_CHOICES}
     for clause in version.clauses.all():
@@ -275,14 +273,13 @@ def _rate_limit(user, consultation: Round, text: str) -> None:
                               % {"count": HOURLY_COMMENTS})
 
 
-def _group_of(comment: Comment) -> Comment | None:
+def _group_of(comment: Comment) -> int | None:
     """The earliest comment of the round that starts a group this one's text belongs to
     (identical, or near-identical by MinHash): each comment is compared with every group at
     once, so a campaign of thousands costs one comparison per comment."""
     leaders = (Comment.objects.filter(round=comment.round_id, group__isnull=True)
                .exclude(pk=comment.pk).order_by("pk").values_list("pk", "signature"))
-    found = first_similar(comment.text, [(pk, bytes(signature)) for pk, signature in leaders])
-    return None if found is None else Comment(pk=found)
+    return first_similar(comment.text, [(pk, bytes(signature)) for pk, signature in leaders])
 
 
 def do_comment(user, consultation: Round, clause: DraftClause, text: str,
@@ -303,7 +300,7 @@ def do_comment(user, consultation: Round, clause: DraftClause, text: str,
             round=consultation, clause=clause, author=user, text=text,
             signature=signature(text),
             span_start=span[0] if span else None, span_end=span[1] if span else None)
-        comment.group = _group_of(comment)
+        comment.group_id = _group_of(comment)
         comment.save()
         record(user, "cocreation.comment", comment)
     comment.refresh_from_db()
@@ -323,7 +320,7 @@ def do_edit_comment(user, comment: Comment, text: str) -> Comment:
         if comment.group_id is not None or not comment.members.exists():
             # A member (or a comment alone) joins the group its new words belong to; a
             # group's first comment keeps the comments that joined it.
-            comment.group = _group_of(comment)
+            comment.group_id = _group_of(comment)
         comment.save(update_fields=["text", "signature", "group", "updated_at"])
         record(user, "cocreation.comment.edit", comment)
     return comment

@@ -17,7 +17,7 @@ CHANGE_LABELS = {ADDED: gettext_lazy("added"), REMOVED: gettext_lazy("removed"),
                  CHANGED: gettext_lazy("changed"), SAME: gettext_lazy("unchanged")}
 
 
-def _rows(user, consultation: Round) -> list[tuple[str, Comment]]:
+def comments_by_theme(user, consultation: Round) -> list[tuple[str, Comment]]:
     items = list(selectors.comments(user, consultation))
     terms = selectors.comment_themes(items)
     rows = [("、".join(terms.get(comment.pk, [])[:3]) or _("(no theme)"), comment)
@@ -35,7 +35,7 @@ def write_workbook(target: IO[bytes], user, consultation: Round) -> None:
                _("Group"), _("Answer"), _("Reason")]
     rows = [(theme, comment.clause.article, comment.clause.title, comment.quote, comment.text,
              _author(comment), comment.group_id or comment.pk, comment.get_decision_display(),
-             comment.reason) for theme, comment in _rows(user, consultation)]
+             comment.reason) for theme, comment in comments_by_theme(user, consultation)]
     write_xlsx(target, {_("Comments"): ExportTable(headers, [], iter(rows))})
 
 
@@ -51,7 +51,7 @@ def write_report(target: IO[bytes], user, consultation: Round) -> None:
     document.add_paragraph(_("%(kind)s, %(opens)s to %(closes)s, on version %(version)s.") % {
         "kind": consultation.get_kind_display(), "opens": consultation.opens,
         "closes": consultation.closes, "version": consultation.version.number})
-    rows = _rows(user, consultation)
+    rows = comments_by_theme(user, consultation)
     decisions = {value: sum(1 for _theme, comment in rows if comment.decision == value)
                  for value in Comment.Decision.values}
     document.add_paragraph(_("%(total)s comments: %(adopted)s adopted, %(partly)s partly "

@@ -15,7 +15,8 @@ from acupoint.cocreation.models import (
     PeerClause,
     Round,
 )
-from acupoint.policies.models import PolicyDocument
+from acupoint.policies.models import CHAIN_CHOICES, PolicyDocument
+from acupoint.registry import industry
 from acupoint.text.align import Aligner, Text
 from acupoint.text.amounts import largest_money
 from acupoint.text.themes import themes
@@ -46,9 +47,6 @@ def public_demands() -> list[dict]:
 
 def demand_counts(user) -> dict[str, list[tuple[str, int]]]:
     """Demands by chain link and by industry division (GB/T 4754), most asked first."""
-    from acupoint.policies.models import CHAIN_CHOICES
-    from acupoint.registry import industry
-
     chains = dict(CHAIN_CHOICES)
     rows = list(scoping.visible(user, Demand).values_list("chain", "industry"))
     by_chain = Counter(chains.get(chain, "—") for chain, _industry in rows)

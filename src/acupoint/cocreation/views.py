@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,15 +28,11 @@ from acupoint.cocreation.models import Demand, DraftClause, PeerPolicy, Round
 from acupoint.policies.models import CHAIN_CHOICES
 from acupoint.registry.importing.reading import detect_encoding
 from acupoint.site.downloads import file_response
+from acupoint.site.notices import show_errors
 from acupoint.text.diff import version_diff
 from acupoint.text.docx_text import docx_text
 
 CHAINS = dict(CHAIN_CHOICES)
-
-
-def _fail(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -47,7 +44,8 @@ def hub(request: HttpRequest) -> HttpResponse:
         "demands": scoping.visible(user, Demand).prefetch_related("events")[:200],
         "drafts": selectors.drafts(user),
         "rounds": selectors.rounds(user),
-        "peers": scoping.visible(user, PeerPolicy) if bureau else [],
+        "peers": scoping.visible(user, PeerPolicy).annotate(clause_count=Count("clauses"))
+        if bureau else [],
         "counts": selectors.demand_counts(user) if bureau else None,
         "draft_form": DraftForm(), "peer_form": PeerForm(), "review_form": ReviewForm()})
 
@@ -59,7 +57,7 @@ def new_demand(request: HttpRequest) -> HttpResponse:
         try:
             actions.do_submit_demand(request.user, **form.cleaned_data)
         except ValidationError as error:
-            _fail(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Your demand was received."))
             return redirect("cocreation:hub")
@@ -100,7 +98,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             actions.do_review_demand(request.user, demand, data["status"], data["reason"],
                                      merged_into=merged, clause=clause)
         except ValidationError as error:
-            _fail(request, error)
+            show_errors(request, error)
     return redirect("cocreation:hub")
 
 
@@ -131,7 +129,7 @@ def create_draft(request: HttpRequest) -> HttpResponse:
                                         policy_id=data["policy_id"], issuer=data["issuer"],
                                         author=author)
     except ValidationError as error:
-        _fail(request, error)
+        show_errors(request, error)
         return redirect("cocreation:hub")
     return redirect("cocreation:draft", draft.pk)
 
@@ -173,7 +171,7 @@ def save_version(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.do_save_version(request.user, draft, clauses, request.POST.get("note", ""))
     except ValidationError as error:
-        _fail(request, error)
+        show_errors(request, error)
     return redirect("cocreation:draft", draft.pk)
 
 
@@ -208,7 +206,7 @@ def open_round(request: HttpRequest, pk: int) -> HttpResponse:
             request.user, draft, kind=data["kind"], opens=data["opens"],
             closes=data["closes"], public=data["public"], invited=invited)
     except ValidationError as error:
-        _fail(request, error)
+        show_errors(request, error)
         return redirect("cocreation:draft", draft.pk)
     return redirect("cocreation:round", consultation.pk)
 
@@ -220,7 +218,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         document = actions.do_publish_draft(request.user, draft)
     except ValidationError as error:
-        _fail(request, error)
+        show_errors(request, error)
         return redirect("cocreation:draft", draft.pk)
     return redirect("policies:policy", document.policy_id)
 
@@ -262,7 +260,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
             actions.do_comment(request.user, consultation, clause, form.cleaned_data["text"],
                                span)
         except ValidationError as error:
-            _fail(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Your comment was recorded."))
     else:
@@ -277,8 +275,8 @@ def edit_comment(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse
     item = get_object_or_404(selectors.comments(request.user, consultation), pk=comment_pk)
     try:
         actions.do_edit_comment(request.user, item, request.POST.get("text", ""))
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    except ValidationError as error:
+        show_errors(request, error)
     return redirect("cocreation:round", consultation.pk)
 
 
@@ -292,7 +290,7 @@ def answer(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
         try:
             actions.do_answer(request.user, item, **form.cleaned_data)
         except ValidationError as error:
-            _fail(request, error)
+            show_errors(request, error)
     else:
         messages.error(request, _("An answer needs a decision and a reason."))
     return redirect("cocreation:round", consultation.pk)
@@ -305,7 +303,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.do_close_round(request.user, consultation)
     except ValidationError as error:
-        _fail(request, error)
+        show_errors(request, error)
     return redirect("cocreation:round", consultation.pk)
 
 
@@ -316,7 +314,8 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     return render(request, "cocreation/feedback.html", {
         "round": consultation,
-        "rows": [comment for _theme, comment in reports._rows(request.user, consultation)]})
+        "rows": [comment for _theme, comment in reports.comments_by_theme(request.user,
+                                                                        consultation)]})
 
 
 @login_required
@@ -352,7 +351,7 @@ def import_peer(request: HttpRequest) -> HttpResponse:
         policy = actions.do_import_peer_policy(request.user, city=data["city"],
                                                title=data["title"], text=text)
     except ValidationError as error:
-        _fail(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("%(count)s clauses imported.")
                          % {"count": policy.clauses.count()})

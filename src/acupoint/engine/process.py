@@ -54,7 +54,7 @@ class StageWarning:
     message: str
 
 
-def warnings(events: Sequence[Event]) -> list[StageWarning]:
+def stage_warnings(events: Sequence[Event]) -> list[StageWarning]:
     """What looks wrong in a history, without refusing it: unknown stages, dates out of
     order, dates on holidays, stages skipped before a later one."""
     found: list[StageWarning] = []

@@ -45,6 +45,7 @@ from acupoint.policies.models import (
 from acupoint.registry.models import Enterprise
 from acupoint.site import charts
 from acupoint.site.downloads import file_response
+from acupoint.site.notices import show_errors
 
 # What the inbox announces: clauses the enterprise qualifies for or narrowly misses.
 NEWS = (Match.Status.ELIGIBLE, Match.Status.NEAR)
@@ -163,8 +164,7 @@ def _run(request: HttpRequest, action, *args, **kwargs) -> None:
     try:
         action(request.user, *args, **kwargs)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_errors(request, error)
 
 
 @login_required
