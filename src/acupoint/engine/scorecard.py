@@ -33,6 +33,10 @@ BEFORE_GATES = "_class_before_gates"
 ADJUSTMENT = "adjustment"
 
 
+# Decimals of a score (on 0–100) that ranks and quotas tell apart.
+RANK_DECIMALS = 9
+
+
 class EngineError(ValueError):
     """The spec and the data do not fit together; the message names the spec's line and key."""
 
@@ -665,8 +669,11 @@ class _Builder:
 
     # -- ranks and classes -----------------------------------------------------------------
     def rank(self) -> None:
-        """Ranks, and the quota's positions within groups, in one step (one sort per group)."""
-        order = [ibis.desc(self.table.score, nulls_first=False)]
+        """Ranks, and the quota's positions within groups, in one step (one sort per group).
+
+        Scores are ranked to RANK_DECIMALS: beyond that, a score differs only by the order its
+        sums were added in, and entities tied in fact would be ranked by their row order."""
+        order = [ibis.desc(self.table.score.round(RANK_DECIMALS), nulls_first=False)]
         values = {"rank": self._rank(self.ranking_window(order_by=order))}
         if self.spec.groups:
             values["rank_in_group"] = self._rank(
