@@ -196,6 +196,21 @@ def worker(batch: Annotated[bool, typer.Option(
     _manage("db_worker", "--no-reload", "--interval", "0.5", *(["--batch"] if batch else []))
 
 
+@app.command("escalate")
+def escalate() -> None:
+    """The daily overdue check of investment projects (run it from cron): every stage past its
+    time limit is raised to its department, and past twice the limit to the leadership."""
+    _django()
+    from acupoint.projects.actions import do_escalate_overdue
+
+    raised = do_escalate_overdue(None)
+    for escalation in raised:
+        console.print(f"{escalation.project} · {escalation.get_stage_display()} · "
+                      f"{escalation.department or escalation.get_level_display()} "
+                      f"({escalation.waited}/{escalation.limit} working days)")
+    console.print(f"{len(raised)} overdue stages escalated")
+
+
 @app.command("recompute")
 def recompute_run(run_id: Annotated[int, typer.Argument(help="The evaluation run's number.")]
                   ) -> None:
@@ -272,8 +287,10 @@ def demo(
         _publish_demo_evaluations([latest - 1, latest])
     logins = ensure_users()
     from acupoint.demo import cocreation
+    from acupoint.demo import projects as demo_projects
 
     cocreation.seed()
+    demo_projects.seed()
     table = Table(title="Demo logins")
     for column in ("user", "password", "role", "scope"):
         table.add_column(column, no_wrap=column != "scope", overflow="fold")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from acupoint.engine.eventlog import Trace, ocel, write_ocel, write_xes
 from acupoint.engine.process import (
@@ -19,7 +21,7 @@ from acupoint.engine.process import (
     stage_warnings,
     waiting_by,
 )
-from acupoint.workdays import working_days
+from acupoint.workdays import add_working_days, is_workday, working_days
 
 D = dt.date
 
@@ -44,6 +46,30 @@ def test_the_2025_spring_festival_counts_its_make_up_days():
     # 24 Jan (Fri) → 5 Feb (Wed): Sun 26 and Mon 27 worked, 28 Jan–4 Feb off, then 5 Feb.
     assert working_days(D(2025, 1, 24), D(2025, 2, 5)).days == 3
     assert working_days(D(2025, 2, 7), D(2025, 2, 10)).days == 2  # Sat 8 Feb worked, Mon 10
+
+
+@given(st.dates(D(2022, 1, 1), D(2028, 12, 31)), st.integers(0, 900))
+def test_working_days_equal_the_days_counted_one_by_one(start, span):
+    end = start + dt.timedelta(days=span)
+    days = [start + dt.timedelta(days=offset) for offset in range(1, span + 1)]
+    counted = working_days(start, end)
+    assert counted.days == sum(is_workday(day)[0] for day in days)
+    assert counted.exact == all(is_workday(day)[1] for day in days)
+
+
+@given(st.dates(D(2022, 1, 1), D(2027, 12, 31)), st.integers(1, 300))
+def test_adding_working_days_lands_on_a_working_day_that_far_away(start, count):
+    end = add_working_days(start, count)
+    assert is_workday(end)[0]
+    assert working_days(start, end).days == count
+
+
+def test_years_without_an_official_schedule_count_weekdays_and_say_so():
+    counted = working_days(D(2026, 12, 30), D(2027, 1, 6))
+    assert not counted.exact
+    # Thu 31 Dec, Fri 1 Jan (its holiday not yet published), Mon 4 to Wed 6 Jan 2027
+    assert counted.days == 5
+    assert working_days(D(2025, 12, 30), D(2026, 1, 6)).exact
 
 
 HISTORY = [Event("contact", D(2024, 3, 1), "市投促局"), Event("negotiation", D(2024, 3, 8)),

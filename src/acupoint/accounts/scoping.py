@@ -56,6 +56,7 @@ def _registered() -> None:
     from acupoint.clusters import models as race
     from acupoint.cocreation import models as cocreation
     from acupoint.policies import models as policy
+    from acupoint.projects import models as projects
     from acupoint.registry.models import (
         AnnualData,
         Cluster,
@@ -102,6 +103,7 @@ def _registered() -> None:
                                   cluster="enterprise__cluster"))
     register(policy.MatchRun, ScopePath())
     _register_cocreation(cocreation)
+    _register_projects(projects)
 
 
 def _register_cocreation(cocreation) -> None:
@@ -123,6 +125,18 @@ def _register_cocreation(cocreation) -> None:
     register(cocreation.Comment, ScopePath(
         owner="author", member="round__invited",
         open_to=Q(round__public=True, round__status="closed")))
+
+
+def _register_projects(projects) -> None:
+    """A project is seen by the bureau, its district, its cluster, the enterprise registered
+    for it, and the members of the department it now waits for."""
+    register(projects.Department, ScopePath(public=True))
+    register(projects.StageRule, ScopePath(public=True))
+    for model, prefix in ((projects.Project, ""), (projects.StageEvent, "project__"),
+                          (projects.Escalation, "project__")):
+        register(model, ScopePath(enterprise=f"{prefix}enterprise",
+                                  district=f"{prefix}district", cluster=f"{prefix}cluster",
+                                  member=f"{prefix}waiting_on__members"))
 
 
 def role_of(user) -> str | None:

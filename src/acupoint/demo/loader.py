@@ -62,6 +62,9 @@ def ensure_users() -> list[DemoLogin]:
         ("association", Role.PARTICIPANT, {"organisation": "青岛市汽车行业协会",
                                            "participant_kind": ParticipantKind.ASSOCIATION},
          "青岛市汽车行业协会"),
+        ("ziran", Role.PARTICIPANT, {"organisation": "市自然资源和规划局",
+                                     "participant_kind": ParticipantKind.DEPARTMENT},
+         "市自然资源和规划局"),
     ]
     logins = []
     for username, role, binding, scope in wanted:

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from acupoint.engine.process import NAMES, Event
 
@@ -34,7 +35,7 @@ def _lifecycle(event: Event) -> str:
     return "ate_abort" if event.returned else "complete"
 
 
-def write_xes(traces: Iterable[Trace], path: str | Path) -> None:
+def write_xes(traces: Iterable[Trace], path: str | Path | IO[bytes]) -> None:
     log = ET.Element("log", {"xes.version": "1.0", "xes.features": "nested-attributes",
                              "xmlns": "http://www.xes-standard.org/"})
     for name, prefix in _EXTENSIONS:
@@ -102,6 +103,10 @@ def ocel(traces: Iterable[Trace]) -> dict:
     }
 
 
-def write_ocel(traces: Iterable[Trace], path: str | Path) -> None:
-    Path(path).write_text(json.dumps(ocel(traces), ensure_ascii=False, indent=1),
-                          encoding="utf-8")
+def write_ocel(traces: Iterable[Trace], target: str | Path | IO[bytes]) -> None:
+    """OCEL 2.0 JSON to a path or a binary file."""
+    data = json.dumps(ocel(traces), ensure_ascii=False, indent=1).encode("utf-8")
+    if isinstance(target, (str, Path)):
+        Path(target).write_bytes(data)
+    else:
+        target.write(data)

@@ -13,7 +13,7 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,6 +34,7 @@ DEFAULT_LIMITS: dict[str, int] = {"filing": 20, "land": 30, "planning_permit": 2
                                   "construction_permit": 30}
 APPROVAL_BUDGET = 100
 RECORD_LEAD_TIME = dt.timedelta(days=91)  # first contact to groundbreaking in 3 months (2020)
+RECORD_WORKING_DAYS = 65  # the same 13 weeks, Monday to Friday
 FUNNEL = [("contact", "接洽"), ("signing", "签约"), ("groundbreaking", "开工"),
           ("production", "投产")]
 
@@ -50,8 +51,24 @@ class Event:
 
 @dataclass(frozen=True)
 class StageWarning:
+    """One thing that looks wrong in a history: ``kind`` and ``params`` let a page say it in
+    the user's language; ``message`` says it in English."""
+
     stage: str
-    message: str
+    kind: str  # unknown_stage | not_working_day | out_of_order | missing
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return WARNING_TEXTS[self.kind].format(**self.params)
+
+
+WARNING_TEXTS = {
+    "unknown_stage": "unknown stage '{stage}'",
+    "not_working_day": "{stage} dated {day}, not a working day",
+    "out_of_order": "{stage} ({day}) is dated before {earlier} ({earlier_day})",
+    "missing": "{stage} is missing before {later}",
+}
 
 
 def stage_warnings(events: Sequence[Event]) -> list[StageWarning]:
@@ -61,24 +78,23 @@ def stage_warnings(events: Sequence[Event]) -> list[StageWarning]:
     done = [event for event in events if not event.returned]
     for event in events:
         if event.stage not in ORDER:
-            found.append(StageWarning(event.stage, f"unknown stage '{event.stage}'"))
+            found.append(StageWarning(event.stage, "unknown_stage", {"stage": event.stage}))
         elif not is_workday(event.day)[0]:
-            found.append(StageWarning(event.stage, f"{NAMES[event.stage]} dated "
-                                              f"{event.day.isoformat()}, not a working day"))
+            found.append(StageWarning(event.stage, "not_working_day", {
+                "stage": NAMES[event.stage], "day": event.day.isoformat()}))
     for earlier, later in zip(done, done[1:], strict=False):
         if (earlier.stage in ORDER and later.stage in ORDER
                 and ORDER[later.stage] > ORDER[earlier.stage] and later.day < earlier.day):
-            found.append(StageWarning(later.stage, f"{NAMES[later.stage]} "
-                                              f"({later.day.isoformat()}) is dated before "
-                                              f"{NAMES[earlier.stage]} "
-                                              f"({earlier.day.isoformat()})"))
+            found.append(StageWarning(later.stage, "out_of_order", {
+                "stage": NAMES[later.stage], "day": later.day.isoformat(),
+                "earlier": NAMES[earlier.stage], "earlier_day": earlier.day.isoformat()}))
     reached = {event.stage for event in done if event.stage in ORDER}
     if reached:
         furthest = max(ORDER[stage] for stage in reached)
         for code, name in STAGES[:furthest]:
             if code not in reached:
-                found.append(StageWarning(code, f"{name} is missing before "
-                                           f"{STAGES[furthest][1]}"))
+                found.append(StageWarning(code, "missing", {
+                    "stage": name, "later": STAGES[furthest][1]}))
     return found
 
 
@@ -99,12 +115,27 @@ def stage_durations(events: Sequence[Event]) -> dict[str, int]:
             for previous, stage in zip(reached, reached[1:], strict=False)}
 
 
+def approval_days(events: Sequence[Event]) -> int | None:
+    """Working days the four approval stages took together (filing to the construction
+    permit), against the reform's budget of 100; None until the permit is issued."""
+    durations = stage_durations(events)
+    if "construction_permit" not in first_days(events):
+        return None
+    return sum(durations.get(stage, 0) for stage in DEFAULT_LIMITS)
+
+
 @dataclass(frozen=True)
 class Overdue:
     stage: str
     started: dt.date
     working_days: int
     limit: int
+
+
+def next_stage(stage: str) -> str | None:
+    """The stage that follows ``stage`` (the first stage when ``stage`` is empty)."""
+    position = ORDER.get(stage, -1) + 1
+    return STAGES[position][0] if position < len(STAGES) else None
 
 
 def overdue(events: Sequence[Event], today: dt.date,
@@ -114,12 +145,12 @@ def overdue(events: Sequence[Event], today: dt.date,
     if not days:
         return None
     last = max(days, key=lambda stage: ORDER[stage])
-    following = [code for code, _name in STAGES if ORDER[code] > ORDER[last]]
-    if not following or following[0] not in limits:
+    waiting_for = next_stage(last)
+    if waiting_for is None or waiting_for not in limits:
         return None
     waited = working_days(days[last], today).days
-    limit = limits[following[0]]
-    return Overdue(following[0], days[last], waited, limit) if waited > limit else None
+    limit = limits[waiting_for]
+    return Overdue(waiting_for, days[last], waited, limit) if waited > limit else None
 
 
 def lead_times(histories: Iterable[Sequence[Event]]) -> list[int]:
@@ -152,15 +183,17 @@ def loops(events: Sequence[Event]) -> list[str]:
     return [event.stage for event in events if event.returned]
 
 
-def waiting_by(histories: Iterable[Sequence[Event]], key: str = "stage"
-               ) -> list[tuple[str, float, int]]:
-    """Where projects wait longest: per stage (or department that delivered it), the median
-    working days and the number of projects, longest first."""
+def waiting_by(histories: Iterable[Sequence[Event]], key: str = "stage",
+               until: str = "groundbreaking") -> list[tuple[str, float, int]]:
+    """Where projects wait longest: per stage up to ``until`` (or per department that
+    delivered it), the median working days and the number of projects, longest first."""
     waits: dict[str, list[int]] = defaultdict(list)
     for events in histories:
         departments = {event.stage: event.department for event in events
                        if not event.returned}
         for stage, days in stage_durations(events).items():
+            if ORDER[stage] > ORDER[until]:
+                continue
             label = NAMES[stage] if key == "stage" else departments.get(stage) or "—"
             waits[label].append(days)
     rows = [(label, float(statistics.median(values)), len(values))

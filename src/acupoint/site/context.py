@@ -25,6 +25,7 @@ NAVIGATION = (
     ("policies:library", _("Policies"), _ALL),
     ("policies:reach", _("Policy reach"), _DATA_ROLES),
     ("cocreation:hub", _("Co-creation"), _ALL),
+    ("projects:board", _("Projects"), {*_DATA_ROLES, Role.ENTERPRISE_USER}),
     ("registry:district-list", _("Districts"), _ALL),
     ("registry:import", _("Import"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
                                       Role.DISTRICT_OFFICER}),
@@ -48,6 +49,9 @@ def navigation(request) -> dict:
                          "active": request.path.startswith("/triage/")})
         items.insert(3, {"url": reverse("policies:mine"), "label": _("My policies"),
                          "active": request.path.startswith("/policies/enterprise/")})
+    if role == Role.PARTICIPANT and user.departments.exists():
+        items.append({"url": reverse("projects:departments"), "label": _("My department"),
+                      "active": request.path.startswith("/projects/departments/")})
     if scoping.may_administer(user):
         items.append({"url": reverse("admin:index"), "label": _("Administration"),
                       "active": False})

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "acupoint.clusters",
     "acupoint.policies",
     "acupoint.cocreation",
+    "acupoint.projects",
     "acupoint.dashboard",
 ]
 

@@ -1,0 +1,213 @@
+"""Every change to a project, checked and recorded in the audit log.
+
+A stage is recorded as it happened: dates out of order, on holidays or with stages skipped are
+warned about and kept (real projects loop and approvals run in parallel), while a date in the
+future, a stage the user may not record or a cluster outside the project's district is
+refused. Recording a stage resolves the escalations it answers and raises the project's next
+stage to its department at once if it is already overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from acupoint.accounts import scoping
+from acupoint.accounts.audit import record, snapshot
+from acupoint.accounts.roles import Role
+from acupoint.engine.process import ORDER, Event, StageWarning, first_days, next_stage, overdue
+from acupoint.engine.process import stage_warnings as history_warnings
+from acupoint.projects import selectors
+from acupoint.projects.models import Department, Escalation, Project, StageEvent, StageRule
+
+PROJECT_FIELDS = ["name", "investor", "enterprise", "industry_code", "planned_investment",
+                  "district", "cluster", "land_parcel", "land_area_mu", "lead_department",
+                  "officer", "methods", "notes"]
+
+
+def may_manage(user, district_id: int | None) -> bool:
+    """The bureau manages every project, a district officer those of their district."""
+    if scoping.is_bureau(user):
+        return True
+    return (scoping.role_of(user) == Role.DISTRICT_OFFICER and district_id is not None
+            and user.district_id == district_id)
+
+
+def may_record(user, project: Project, stage: str) -> bool:
+    """Who manages the project, or a member of the department that handles the stage."""
+    if may_manage(user, project.district_id):
+        return True
+    rule = selectors.rules().get(stage)
+    return bool(rule and rule.department_id and getattr(user, "is_authenticated", False)
+                and rule.department.members.filter(pk=user.pk).exists()
+                and selectors.projects(user).filter(pk=project.pk).exists())
+
+
+def _require_manage(user, district_id: int | None) -> None:
+    if user is not None and not may_manage(user, district_id):
+        raise PermissionDenied(_("Only the bureau and the project's district may change it."))
+
+
+@transaction.atomic
+def do_create_project(actor, *, first_contact: dt.date | None = None, **values) -> Project:
+    """A new project, and its first contact when the day is known."""
+    project = Project(**values)
+    _require_manage(actor, project.district_id)
+    project.full_clean()
+    project.save()
+    record(actor, "projects.create", project, after=snapshot(project, PROJECT_FIELDS))
+    if first_contact is not None:
+        do_record_stage(actor, project, stage="contact", day=first_contact)
+    return project
+
+
+@transaction.atomic
+def do_update_project(actor, project: Project, **changes) -> Project:
+    before = snapshot(project, PROJECT_FIELDS)
+    _require_manage(actor, project.district_id)
+    for name, value in changes.items():
+        setattr(project, name, value)
+    _require_manage(actor, project.district_id)
+    project.full_clean()
+    project.save()
+    record(actor, "projects.update", project, before=before,
+           after=snapshot(project, PROJECT_FIELDS))
+    return project
+
+
+@dataclass
+class Recorded:
+    """A recorded stage, the warnings it raised, and the escalations it resolved or raised."""
+
+    event: StageEvent
+    warnings: list[StageWarning] = field(default_factory=list)
+    resolved: int = 0
+    raised: list[Escalation] = field(default_factory=list)
+
+
+@transaction.atomic
+def do_record_stage(actor, project: Project, *, stage: str, day: dt.date,
+                    department: Department | None = None, returned: bool = False,
+                    documents: str = "", notes: str = "",
+                    today: dt.date | None = None) -> Recorded:
+    today = today or timezone.localdate()
+    if stage not in ORDER:
+        raise ValidationError({"stage": _("Unknown stage %(stage)s.") % {"stage": stage}})
+    if actor is not None and not may_record(actor, project, stage):
+        raise PermissionDenied(_("You may not record this stage of this project."))
+    if day > today:
+        raise ValidationError({"day": _(
+            "%(day)s is in the future: record a stage on the day it happened.") % {
+            "day": day.isoformat()}})
+    rules = selectors.rules()
+    if department is None and stage in rules:
+        department = rules[stage].department
+    history = selectors.history(project)
+    before = history_warnings(history)
+    event = StageEvent(project=project, stage=stage, day=day, department=department,
+                       returned=returned, documents=documents.strip(), notes=notes.strip(),
+                       recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    event.full_clean(exclude=["project"])
+    event.save()
+    history.append(Event(stage, day, department.name if department else "", returned))
+    outcome = Recorded(event, [warning for warning in history_warnings(history)
+                               if warning not in before])
+    _refresh(project, history, rules)
+    if not returned:
+        outcome.resolved = Escalation.objects.filter(
+            project=project, resolved_on__isnull=True,
+            stage__in=[code for code in ORDER if ORDER[code] <= ORDER[stage]],
+        ).update(resolved_on=day)
+    outcome.raised = _escalate(actor, project, history, rules, today)
+    record(actor, "projects.record_stage", event, after={
+        "project": project.pk, "stage": stage, "day": day.isoformat(), "returned": returned,
+        "department": department.name if department else "",
+        "warnings": [warning.message for warning in outcome.warnings]})
+    return outcome
+
+
+STATE_FIELDS = ["stage", "stage_day", "waiting_on"]
+
+
+def set_state(project: Project, history: list[Event], rules: dict[str, StageRule]) -> None:
+    """Set (not save) the project's furthest stage, its day and the department it now waits
+    for, from its history."""
+    days = first_days(history)
+    project.stage = max(days, key=lambda code: ORDER[code]) if days else ""
+    project.stage_day = days.get(project.stage)
+    waiting_for = next_stage(project.stage) if project.stage else None
+    rule = rules.get(waiting_for) if waiting_for else None
+    project.waiting_on = rule.department if rule else None
+
+
+def _refresh(project: Project, history: list[Event], rules: dict[str, StageRule]) -> None:
+    set_state(project, history, rules)
+    project.save(update_fields=STATE_FIELDS)
+
+
+def _escalate(actor, project: Project, history: list[Event], rules: dict[str, StageRule],
+              today: dt.date) -> list[Escalation]:
+    """Raise the project's overdue stage to its department, and past twice the limit to the
+    bureau's leadership, once per stage and level while it stays open."""
+    late = overdue(history, today, selectors.limits(rules))
+    if late is None:
+        return []
+    levels = [Escalation.Level.DEPARTMENT]
+    if late.working_days > 2 * late.limit:
+        levels.append(Escalation.Level.LEADERSHIP)
+    open_levels = set(Escalation.objects.filter(
+        project=project, stage=late.stage, resolved_on__isnull=True).values_list("level",
+                                                                                  flat=True))
+    rule = rules.get(late.stage)
+    raised = []
+    for level in levels:
+        if level in open_levels:
+            continue
+        escalation = Escalation.objects.create(
+            project=project, stage=late.stage, department=rule.department if rule else None,
+            level=level, raised_on=today, waited=late.working_days, limit=late.limit)
+        record(actor, "projects.escalate", escalation, after={
+            "project": project.pk, "stage": late.stage, "level": int(level),
+            "waited": late.working_days, "limit": late.limit})
+        raised.append(escalation)
+    return raised
+
+
+@transaction.atomic
+def do_escalate_overdue(actor, today: dt.date | None = None,
+                        projects: Iterable[Project] | None = None) -> list[Escalation]:
+    """The daily check: every unfinished project whose stage is past its limit is raised."""
+    scoping.require_bureau(actor, _("Only the bureau runs the overdue check."))
+    today = today or timezone.localdate()
+    queryset = (Project.objects.exclude(stage__in=["", "production"])
+                if projects is None else projects)
+    rules = selectors.rules()
+    histories = selectors.histories(queryset)
+    raised: list[Escalation] = []
+    for project in queryset:
+        raised += _escalate(actor, project, histories.get(project.pk, []), rules, today)
+    return raised
+
+
+@transaction.atomic
+def do_set_rule(actor, stage: str, *, department: Department | None,
+                limit_days: int | None) -> StageRule:
+    """Who handles a stage and its limit; projects waiting for the stage follow at once."""
+    scoping.require_bureau(actor, _("Only the bureau sets stage rules."))
+    if stage not in ORDER:
+        raise ValidationError({"stage": _("Unknown stage %(stage)s.") % {"stage": stage}})
+    rule, _created = StageRule.objects.get_or_create(stage=stage)
+    before = snapshot(rule)
+    rule.department, rule.limit_days = department, limit_days
+    rule.full_clean()
+    rule.save()
+    waiting = [code for code in ORDER if next_stage(code) == stage]
+    Project.objects.filter(stage__in=waiting).update(waiting_on=department)
+    record(actor, "projects.set_rule", rule, before=before, after=snapshot(rule))
+    return rule

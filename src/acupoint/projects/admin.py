@@ -1,0 +1,12 @@
+"""Departments and their members are kept in the admin site; projects change on their pages,
+through the actions, so that every change is audited."""
+
+from django.contrib import admin
+
+from acupoint.projects.models import Department
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "sort_order")
+    filter_horizontal = ("members",)

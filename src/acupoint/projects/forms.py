@@ -1,0 +1,56 @@
+"""Forms of the project pages; the checks that matter (scope, district and cluster, dates)
+are the model's and the actions'."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from acupoint.projects.models import STAGE_CHOICES, Department, FastTrack, Project
+from acupoint.registry.models import Cluster, District
+
+
+class ProjectForm(forms.ModelForm):
+    methods = forms.MultipleChoiceField(label=_("Fast-track methods"), required=False,
+                                        choices=FastTrack.choices,
+                                        widget=forms.CheckboxSelectMultiple)
+    first_contact = forms.DateField(label=_("First contact"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = Project
+        fields = ["name", "investor", "industry_code", "planned_investment", "district",
+                  "cluster", "land_parcel", "land_area_mu", "lead_department", "methods",
+                  "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, districts=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if districts is not None:
+            self.fields["district"].queryset = District.objects.filter(pk__in=districts)
+        self.fields["cluster"].queryset = Cluster.objects.select_related("district")
+        self.fields["cluster"].label_from_instance = (
+            lambda cluster: f"{cluster.name}（{cluster.district}）")
+        if self.instance.pk:
+            del self.fields["first_contact"]
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=STAGE_CHOICES)
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    department = forms.ModelChoiceField(label=_("Department"), required=False,
+                                        queryset=Department.objects.all(),
+                                        empty_label=_("(the stage's department)"))
+    returned = forms.BooleanField(label=_("Returned to be redone"), required=False)
+    documents = forms.CharField(label=_("Documents"), required=False, max_length=4_000,
+                                widget=forms.Textarea(attrs={"rows": 2}),
+                                help_text=_("Document names or numbers, one per line."))
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=4_000,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RuleForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Responsible department"), required=False,
+                                        queryset=Department.objects.all())
+    limit_days = forms.IntegerField(label=_("Time limit (working days)"), required=False,
+                                    min_value=1, max_value=1_000)

@@ -1,0 +1,133 @@
+"""What each user sees of the projects, and the stage histories the engine measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from acupoint.accounts import scoping
+from acupoint.accounts.roles import Role
+from acupoint.engine.process import DEFAULT_LIMITS, NAMES, STAGES, Event, Overdue, next_stage
+from acupoint.projects.models import Department, Escalation, Project, StageEvent, StageRule
+from acupoint.workdays import working_days
+
+
+def projects(user) -> QuerySet[Project]:
+    return scoping.visible(user, Project).select_related(
+        "district", "cluster", "lead_department", "waiting_on", "officer")
+
+
+def filtered(user, *, district: str = "", cluster: str = "", year: str = "",
+             query: str = "") -> QuerySet[Project]:
+    """The projects a page or an export lists: its filters on top of the user's scope."""
+    queryset = projects(user)
+    if district:
+        queryset = queryset.filter(district__name=district)
+    if cluster:
+        queryset = queryset.filter(cluster__code=cluster)
+    if year.isdigit():
+        queryset = queryset.filter(events__stage="contact", events__returned=False,
+                                   events__day__year=int(year)).distinct()
+    if query:
+        queryset = queryset.filter(Q(name__icontains=query) | Q(investor__icontains=query))
+    return queryset
+
+
+def rules() -> dict[str, StageRule]:
+    return {rule.stage: rule for rule in StageRule.objects.select_related("department")}
+
+
+def limits(stage_rules: dict[str, StageRule] | None = None) -> dict[str, int]:
+    """Each stage's limit in working days; the reform's defaults until the bureau sets any."""
+    stage_rules = rules() if stage_rules is None else stage_rules
+    if not stage_rules:
+        return dict(DEFAULT_LIMITS)
+    return {stage: rule.limit_days for stage, rule in stage_rules.items()
+            if rule.limit_days is not None}
+
+
+def _event(stage: str, day: dt.date, department: str | None, returned: bool) -> Event:
+    return Event(stage, day, department or "", returned)
+
+
+def history(project: Project) -> list[Event]:
+    return [_event(*row) for row in project.events.order_by("day", "id").values_list(
+        "stage", "day", "department__name", "returned")]
+
+
+def histories(queryset: QuerySet[Project]) -> dict[int, list[Event]]:
+    """Every project's stage events, in one query."""
+    found: dict[int, list[Event]] = defaultdict(list)
+    rows = (StageEvent.objects.filter(project__in=queryset.values("pk"))
+            .order_by("project_id", "day", "id")
+            .values_list("project_id", "stage", "day", "department__name", "returned"))
+    for project_id, *event in rows.iterator(chunk_size=5_000):
+        found[project_id].append(_event(*event))
+    return found
+
+
+@dataclass
+class Card:
+    """A project on the board: where it is, how long it has waited and against what limit."""
+
+    project: Project
+    waiting_for: str | None
+    waited: int | None
+    limit: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.waited is not None and self.limit is not None and self.waited > self.limit
+
+    @property
+    def waiting_for_name(self) -> str:
+        return NAMES.get(self.waiting_for or "", "")
+
+    def as_overdue(self) -> Overdue | None:
+        if not self.overdue or self.project.stage_day is None:
+            return None
+        return Overdue(self.waiting_for or "", self.project.stage_day, self.waited or 0,
+                       self.limit or 0)
+
+
+def card(project: Project, stage_limits: dict[str, int], today: dt.date) -> Card:
+    waiting_for = next_stage(project.stage) if project.stage else None
+    waited = (working_days(project.stage_day, today).days
+              if project.stage_day and waiting_for else None)
+    return Card(project, waiting_for, waited, stage_limits.get(waiting_for or ""))
+
+
+def board(queryset: QuerySet[Project], today: dt.date) -> list[tuple[str, str, list[Card]]]:
+    """Projects in columns by the furthest stage they reached, overdue and longest-waiting
+    first."""
+    stage_limits = limits()
+    columns: dict[str, list[Card]] = {code: [] for code, _name in STAGES}
+    for project in queryset.exclude(stage=""):
+        columns[project.stage].append(card(project, stage_limits, today))
+    for cards in columns.values():
+        cards.sort(key=lambda item: (not item.overdue, -(item.waited or 0)))
+    return [(code, name, columns[code]) for code, name in STAGES]
+
+
+def queue(user, department: Department, today: dt.date) -> list[Card]:
+    """The projects waiting for a stage the department handles, overdue first."""
+    stage_limits = limits()
+    cards = [card(project, stage_limits, today)
+             for project in projects(user).filter(waiting_on=department)]
+    return sorted(cards, key=lambda item: (not item.overdue, -(item.waited or 0)))
+
+
+def escalations(user, department: Department | None = None) -> QuerySet[Escalation]:
+    queryset = scoping.visible(user, Escalation).select_related("project", "department")
+    return queryset.filter(department=department) if department else queryset
+
+
+def departments_of(user) -> QuerySet[Department]:
+    """The departments whose dashboards a user is sent to: their own, or all for the bureau
+    and the districts."""
+    if scoping.role_of(user) == Role.PARTICIPANT:
+        return Department.objects.filter(members=user)
+    return Department.objects.all()

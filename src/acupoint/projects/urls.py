@@ -1,0 +1,19 @@
+from django.urls import path
+
+from acupoint.projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("new", views.new_project, name="new"),
+    path("<int:pk>/", views.project_page, name="project"),
+    path("<int:pk>/edit", views.edit_project, name="edit"),
+    path("<int:pk>/stages", views.record_stage, name="record-stage"),
+    path("departments/", views.departments, name="departments"),
+    path("departments/<slug:code>/", views.department_page, name="department"),
+    path("escalate", views.escalate, name="escalate"),
+    path("analytics/", views.analytics_page, name="analytics"),
+    path("rules/", views.rules, name="rules"),
+    path("projects.xlsx", views.export, name="export"),
+    path("log.<str:file_format>", views.event_log, name="log"),
+]

@@ -1,0 +1,269 @@
+"""The project pages: thin views that read through selectors and change through actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from acupoint.accounts import scoping
+from acupoint.accounts.roles import BUREAU_ROLES, Role
+from acupoint.engine.process import (
+    NAMES,
+    RECORD_LEAD_TIME,
+    STAGES,
+    StageWarning,
+    approval_days,
+)
+from acupoint.engine.process import stage_warnings as history_warnings
+from acupoint.projects import actions, analytics, charts, reports, selectors
+from acupoint.projects.forms import ProjectForm, RuleForm, StageForm
+from acupoint.projects.models import Project
+from acupoint.registry.models import Cluster, District
+from acupoint.site import charts as site_charts
+from acupoint.site.downloads import file_response
+from acupoint.site.notices import show_errors
+
+WARNING_TEXTS = {
+    "unknown_stage": gettext_lazy("unknown stage %(stage)s"),
+    "not_working_day": gettext_lazy("%(stage)s is dated %(day)s, which is not a working day"),
+    "out_of_order": gettext_lazy("%(stage)s (%(day)s) is dated before %(earlier)s "
+                                 "(%(earlier_day)s)"),
+    "missing": gettext_lazy("%(stage)s is missing before %(later)s"),
+}
+
+
+def warning_text(warning: StageWarning) -> str:
+    return str(WARNING_TEXTS[warning.kind]) % warning.params
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    return {key: request.GET.get(key, "").strip() for key in ("district", "cluster", "year",
+                                                               "query")}
+
+
+def _filter_choices(user) -> dict:
+    return {"districts": District.objects.filter(projects__in=selectors.projects(user))
+            .distinct(),
+            "clusters": Cluster.objects.filter(projects__in=selectors.projects(user))
+            .distinct(),
+            "years": sorted({day.year for day in selectors.projects(user)
+                             .filter(events__stage="contact").values_list("events__day",
+                                                                           flat=True)},
+                            reverse=True)}
+
+
+def _managed_districts(user) -> list[int] | None:
+    if scoping.is_bureau(user):
+        return None
+    if scoping.role_of(user) == Role.DISTRICT_OFFICER:
+        return [user.district_id]
+    raise PermissionDenied(_("Only the bureau and the districts register projects."))
+
+
+def _may_analyse(user) -> bool:
+    return scoping.role_of(user) in {*BUREAU_ROLES, Role.DISTRICT_OFFICER,
+                                     Role.CLUSTER_MANAGER}
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    queryset = selectors.filtered(request.user, **filters)
+    today = timezone.localdate()
+    return render(request, "projects/board.html", {
+        "columns": selectors.board(queryset, today), "filters": filters,
+        "total": queryset.count(), "today": today,
+        "may_create": scoping.is_bureau(request.user)
+        or scoping.role_of(request.user) == Role.DISTRICT_OFFICER,
+        "may_analyse": _may_analyse(request.user), **_filter_choices(request.user)})
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    return get_object_or_404(selectors.projects(request.user), pk=pk)
+
+
+@login_required
+def project_page(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    today = timezone.localdate()
+    history = selectors.history(project)
+    stage_limits = selectors.limits()
+    labels = {"done": _("done"), "late": _("done late"), "waiting": _("waiting"),
+              "overdue": _("overdue"), "returned": _("returned")}
+    recordable = [code for code, _name in STAGES
+                  if actions.may_record(request.user, project, code)]
+    form = StageForm(initial={"day": today})
+    form.fields["stage"].choices = [(code, NAMES[code]) for code in recordable]
+    return render(request, "projects/project.html", {
+        "project": project, "events": project.events.select_related("department"),
+        "warnings": [warning_text(warning) for warning in history_warnings(history)],
+        "card": selectors.card(project, stage_limits, today),
+        "approval": approval_days(history),
+        "escalations": project.escalations.select_related("department"),
+        "gantt": charts.gantt(history, stage_limits, today, labels) if history else None,
+        "form": form if recordable else None,
+        "may_edit": actions.may_manage(request.user, project.district_id)})
+
+
+def _project_form(request: HttpRequest, project: Project | None) -> HttpResponse:
+    districts = _managed_districts(request.user)
+    form = ProjectForm(request.POST or None, instance=project, districts=districts)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in ProjectForm.Meta.fields}
+        try:
+            if project is None:
+                project = actions.do_create_project(
+                    request.user, first_contact=form.cleaned_data.get("first_contact"),
+                    officer=request.user, **values)
+            else:
+                actions.do_update_project(request.user, Project.objects.get(pk=project.pk),
+                                          **values)
+        except ValidationError as error:
+            show_errors(request, error)
+        else:
+            messages.success(request, _("Project saved."))
+            return redirect("projects:project", project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+def new_project(request: HttpRequest) -> HttpResponse:
+    return _project_form(request, None)
+
+
+@login_required
+def edit_project(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_form(request, _project(request, pk))
+
+
+@login_required
+@require_POST
+def record_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}"
+                               if field in form.fields else error)
+        return redirect("projects:project", project.pk)
+    try:
+        outcome = actions.do_record_stage(request.user, project, **form.cleaned_data)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("%(stage)s recorded on %(day)s.") % {
+            "stage": NAMES[outcome.event.stage], "day": outcome.event.day.isoformat()})
+        for warning in outcome.warnings:
+            messages.warning(request, _("Kept, but check: %(warning)s") % {
+                "warning": warning_text(warning)})
+        for escalation in outcome.raised:
+            messages.warning(request, _(
+                "%(stage)s is overdue (%(waited)s of %(limit)s working days) and was "
+                "escalated to %(to)s.") % {
+                "stage": escalation.get_stage_display(), "waited": escalation.waited,
+                "limit": escalation.limit,
+                "to": escalation.department or escalation.get_level_display()})
+    return redirect("projects:project", project.pk)
+
+
+@login_required
+def departments(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = [(department, selectors.queue(request.user, department, today))
+            for department in selectors.departments_of(request.user)]
+    return render(request, "projects/departments.html", {
+        "rows": [(department, len(cards), sum(card.overdue for card in cards))
+                 for department, cards in rows]})
+
+
+@login_required
+def department_page(request: HttpRequest, code: str) -> HttpResponse:
+    department = get_object_or_404(selectors.departments_of(request.user), code=code)
+    today = timezone.localdate()
+    cards = selectors.queue(request.user, department, today)
+    return render(request, "projects/department.html", {
+        "department": department, "today": today,
+        "overdue": [card for card in cards if card.overdue],
+        "queue": [card for card in cards if not card.overdue],
+        "escalations": selectors.escalations(request.user, department)
+        .filter(resolved_on__isnull=True),
+        "stages": [rule.get_stage_display() for rule in department.rules.all()]})
+
+
+@login_required
+def analytics_page(request: HttpRequest) -> HttpResponse:
+    if not _may_analyse(request.user):
+        raise PermissionDenied
+    filters = _filters(request)
+    figures = analytics.analyse(selectors.filtered(request.user, **filters),
+                                timezone.localdate())
+    record = RECORD_LEAD_TIME.days
+    return render(request, "projects/analytics.html", {
+        "figures": figures, "filters": filters, "record": record,
+        "histogram": charts.lead_time_histogram(figures.lead_times, record, {
+            "days": _("Days from first contact to groundbreaking"),
+            "projects": _("Projects"), "record": _("Record: 3 months")})
+        if figures.lead_times else None,
+        "funnel": site_charts.bars([{"stage": name, "projects": count}
+                                    for name, count in figures.funnel], "stage", "projects",
+                                   _("Stage"), _("Projects")),
+        "waits": site_charts.bars([{"stage": name, "days": days}
+                                   for name, days, _count in figures.by_stage], "stage", "days",
+                                  _("Stage"), _("Median working days"))
+        if figures.by_stage else None,
+        "comparison_chart": charts.comparison(figures.comparison.records, {
+            "median": _("Median days")}) if figures.comparison.records else None,
+        **_filter_choices(request.user)})
+
+
+@login_required
+def export(request: HttpRequest) -> FileResponse:
+    queryset = selectors.filtered(request.user, **_filters(request))
+    today = timezone.localdate()
+    return file_response(lambda handle: reports.write_workbook(handle, queryset, today),
+                         f"projects-{today.isoformat()}.xlsx")
+
+
+@login_required
+def event_log(request: HttpRequest, file_format: str) -> FileResponse:
+    if file_format not in {"xes", "jsonocel"}:
+        raise Http404
+    queryset = selectors.filtered(request.user, **_filters(request))
+    return file_response(lambda handle: reports.write_log(handle, queryset, file_format),
+                         f"projects.{file_format}")
+
+
+@login_required
+@require_POST
+def escalate(request: HttpRequest) -> HttpResponse:
+    raised = actions.do_escalate_overdue(request.user)
+    messages.success(request, _("%(count)s overdue stages escalated.") % {
+        "count": len(raised)})
+    return redirect("projects:departments")
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    scoping.require_bureau(request.user, _("Only the bureau sets stage rules."))
+    current = selectors.rules()
+    forms = {code: RuleForm(request.POST or None, prefix=code, initial={
+        "department": current[code].department if code in current else None,
+        "limit_days": current[code].limit_days if code in current else None})
+        for code, _name in STAGES}
+    if request.method == "POST" and all(form.is_valid() for form in forms.values()):
+        for code, form in forms.items():
+            if form.has_changed():
+                actions.do_set_rule(request.user, code, **form.cleaned_data)
+        messages.success(request, _("Stage rules saved."))
+        return redirect("projects:rules")
+    return render(request, "projects/rules.html", {
+        "rows": [(NAMES[code], form) for code, form in forms.items()],
+        "total": sum(rule.limit_days or 0 for rule in current.values())})
