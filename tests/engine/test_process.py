@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from acupoint.engine.eventlog import Trace, ocel, write_ocel, write_xes
 from acupoint.engine.process import (
+    STAGES,
     Event,
     funnel,
     lead_times,
@@ -79,6 +80,26 @@ HISTORY = [Event("contact", D(2024, 3, 1), "市投促局"), Event("negotiation",
            Event("planning_permit", D(2024, 5, 6), "自然资源局"),
            Event("construction_permit", D(2024, 5, 6), "住房城乡建设局"),
            Event("groundbreaking", D(2024, 5, 8))]
+
+
+@given(st.dates(D(2023, 1, 1), D(2026, 6, 30)),
+       st.lists(st.tuples(st.booleans(), st.integers(0, 40)), min_size=10, max_size=10),
+       st.randoms(use_true_random=False))
+def test_a_history_in_stage_order_has_no_order_warning_and_durations_add_up(
+        start, steps, random):
+    """Whichever stages a project skips and in whatever order its events are stored, a
+    history whose days follow the stage order is never called out of order, and its stage
+    durations add up to the working days from its first to its last stage."""
+    events, day = [], start
+    for (code, _name), (reached, gap) in zip(STAGES, steps, strict=True):
+        day += dt.timedelta(days=gap)
+        if reached:
+            events.append(Event(code, day))
+    random.shuffle(events)
+    assert "out_of_order" not in {warning.kind for warning in stage_warnings(events)}
+    days = sorted(event.day for event in events)
+    if days:
+        assert sum(stage_durations(events).values()) == working_days(days[0], days[-1]).days
 
 
 def test_land_and_construction_permit_on_one_day_is_allowed():

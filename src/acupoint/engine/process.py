@@ -82,17 +82,17 @@ def stage_warnings(events: Sequence[Event]) -> list[StageWarning]:
         elif not is_workday(event.day)[0]:
             found.append(StageWarning(event.stage, "not_working_day", {
                 "stage": NAMES[event.stage], "day": event.day.isoformat()}))
-    for earlier, later in zip(done, done[1:], strict=False):
-        if (earlier.stage in ORDER and later.stage in ORDER
-                and ORDER[later.stage] > ORDER[earlier.stage] and later.day < earlier.day):
-            found.append(StageWarning(later.stage, "out_of_order", {
-                "stage": NAMES[later.stage], "day": later.day.isoformat(),
-                "earlier": NAMES[earlier.stage], "earlier_day": earlier.day.isoformat()}))
-    reached = {event.stage for event in done if event.stage in ORDER}
-    if reached:
-        furthest = max(ORDER[stage] for stage in reached)
+    days = first_days(done)
+    reached_in_order = sorted(days, key=ORDER.get)
+    for earlier, later in zip(reached_in_order, reached_in_order[1:], strict=False):
+        if days[later] < days[earlier]:
+            found.append(StageWarning(later, "out_of_order", {
+                "stage": NAMES[later], "day": days[later].isoformat(),
+                "earlier": NAMES[earlier], "earlier_day": days[earlier].isoformat()}))
+    if days:
+        furthest = max(ORDER[stage] for stage in days)
         for code, name in STAGES[:furthest]:
-            if code not in reached:
+            if code not in days:
                 found.append(StageWarning(code, "missing", {
                     "stage": name, "later": STAGES[furthest][1]}))
     return found

@@ -1,0 +1,209 @@
+"""Projects as the bureau, the districts and the departments change them: stages recorded as
+they happened (warned, never refused, when out of order, on a holiday or skipped), refused when
+in the future, outside the user's scope or in a cluster of another district; overdue stages
+escalated to their department and resolved when the stage is reached; limits the bureau sets;
+and each role's view of the projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from acupoint.accounts import scoping
+from acupoint.accounts.models import AuditEntry
+from acupoint.demo import projects as demo_projects
+from acupoint.engine.process import approval_days
+from acupoint.projects import actions, analytics, selectors
+from acupoint.projects.models import Department, Escalation, Project, StageEvent
+from acupoint.registry.models import Cluster, District
+from acupoint.workdays import add_working_days
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+TODAY = D(2025, 6, 30)
+
+
+def make_project(actor, district: District | None = None, cluster: Cluster | None = None,
+                 **values) -> Project:
+    district = district or District.objects.get(name="黄岛")
+    return actions.do_create_project(actor, **{
+        "name": "示例整车项目", "investor": "示例汽车有限公司", "industry_code": "3612",
+        "planned_investment": 500_000.0, "district": district, "cluster": cluster,
+        **values})
+
+
+def record(actor, project: Project, stage: str, day: dt.date, **values):
+    return actions.do_record_stage(actor, project, stage=stage, day=day, today=TODAY,
+                                   **values)
+
+
+def kinds(outcome) -> list[str]:
+    return [warning.kind for warning in outcome.warnings]
+
+
+def test_a_district_officer_registers_projects_of_their_own_district_only(users):
+    officer = users["huangdao"]
+    project = make_project(officer, first_contact=D(2025, 3, 3))
+    assert project.stage == "contact" and project.stage_day == D(2025, 3, 3)
+    assert project.waiting_on.code == "investment"
+    assert AuditEntry.objects.filter(action="projects.create", object_id=str(project.pk),
+                                     actor=officer).exists()
+    other = District.objects.exclude(pk=officer.district_id).first()
+    with pytest.raises(PermissionDenied):
+        make_project(officer, district=other)
+    with pytest.raises(PermissionDenied):
+        make_project(users["cluster"])
+    assert Project.objects.count() == 1
+
+
+def test_a_project_whose_district_and_cluster_disagree_is_refused_and_names_both(users):
+    cluster = Cluster.objects.exclude(district__name="黄岛").select_related("district").first()
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        make_project(users["admin"], cluster=cluster)
+    message = refused.value.message_dict["cluster"][0]
+    assert cluster.name in message and cluster.district.name in message and "黄岛" in message
+    assert not Project.objects.exists()
+    same = Cluster.objects.filter(district__name="黄岛").first()
+    assert make_project(users["admin"], cluster=same).cluster == same
+
+
+def test_stages_out_of_order_on_a_holiday_or_skipped_are_kept_with_warnings(users):
+    project = make_project(users["admin"], first_contact=D(2024, 9, 2))
+    signed = record(users["admin"], project, "signing", D(2024, 10, 3))
+    assert set(kinds(signed)) == {"not_working_day", "missing"}  # 3 Oct: National Day
+    assert {warning.params["stage"] for warning in signed.warnings} == {"签约", "洽谈"}
+    negotiated = record(users["admin"], project, "negotiation", D(2024, 10, 8))
+    # Signing now comes before the negotiation: out of order; nothing is missing any more.
+    assert [(item.kind, item.params["stage"], item.params["earlier"])
+            for item in negotiated.warnings] == [("out_of_order", "签约", "洽谈")]
+    assert "missing" not in {item.kind for item in actions.history_warnings(
+        selectors.history(project))}
+    assert StageEvent.objects.filter(project=project).count() == 3
+    project.refresh_from_db()
+    assert project.stage == "signing" and project.stage_day == D(2024, 10, 3)
+    entry = AuditEntry.objects.filter(action="projects.record_stage").first()
+    assert entry.after["warnings"] and entry.after["stage"] == "negotiation"
+
+
+def test_a_stage_in_the_future_or_unknown_is_refused_and_saves_nothing(users):
+    project = make_project(users["admin"], first_contact=D(2025, 6, 2))
+    with pytest.raises(ValidationError) as future:
+        record(users["admin"], project, "negotiation", TODAY + dt.timedelta(days=1))
+    assert "day" in future.value.message_dict
+    with pytest.raises(ValidationError):
+        record(users["admin"], project, "ribbon_cutting", D(2025, 6, 3))
+    assert project.events.count() == 1
+
+
+def test_land_and_construction_permit_on_one_day_is_a_fast_track_not_a_problem(users):
+    project = make_project(users["admin"], first_contact=D(2025, 1, 2))
+    for stage, day in [("negotiation", D(2025, 1, 6)), ("signing", D(2025, 1, 10)),
+                       ("registration", D(2025, 1, 13)), ("filing", D(2025, 1, 16))]:
+        record(users["admin"], project, stage, day)
+    for stage in ("land", "planning_permit", "construction_permit"):
+        assert record(users["admin"], project, stage, D(2025, 2, 20)).warnings == []
+    project.refresh_from_db()
+    assert project.stage == "construction_permit" and project.waiting_on is None
+    # Registration 13 Jan → filing 16 Jan: 3 working days. Filing → 20 Feb across the Spring
+    # Festival (28 Jan–4 Feb off; Sunday 26 Jan and Saturday 8 Feb worked): 17 Jan, 20–24 Jan,
+    # 26–27 Jan, 5–8 Feb, 10–14 Feb and 17–20 Feb make 21.
+    assert approval_days(selectors.history(project)) == 3 + 21
+
+
+def test_an_overdue_stage_is_escalated_to_its_department_then_to_the_leadership(users):
+    project = make_project(users["admin"], first_contact=D(2025, 1, 2))
+    filed = D(2025, 5, 6)  # land waits 38 working days by 30 June: over its 30
+    for stage, day in [("negotiation", D(2025, 1, 6)), ("signing", D(2025, 1, 10)),
+                       ("registration", D(2025, 1, 13))]:
+        record(users["admin"], project, stage, day)
+    outcome = record(users["admin"], project, "filing", filed)
+    assert [(item.stage, item.level, item.department.code) for item in outcome.raised] == [
+        ("land", Escalation.Level.DEPARTMENT, "natural-resources")]
+    assert outcome.raised[0].waited > outcome.raised[0].limit == 30
+    assert actions.do_escalate_overdue(users["admin"], TODAY) == []  # once per stage
+    later = actions.do_escalate_overdue(users["admin"], add_working_days(filed, 61))
+    assert [item.level for item in later] == [Escalation.Level.LEADERSHIP]
+    landed = record(users["admin"], project, "land", D(2025, 6, 27))
+    assert landed.resolved == 2
+    assert not Escalation.objects.filter(project=project, resolved_on__isnull=True).exists()
+    with pytest.raises(PermissionDenied):
+        actions.do_escalate_overdue(users["huangdao"], TODAY)
+
+
+def test_the_bureau_sets_a_limit_and_the_check_follows_it(users):
+    project = make_project(users["admin"], first_contact=D(2025, 6, 2))
+    record(users["admin"], project, "negotiation", D(2025, 6, 20))  # 6 working days by 30th
+    new_owner = Department.objects.get(code="development-reform")
+    with pytest.raises(PermissionDenied):
+        actions.do_set_rule(users["huangdao"], "signing", department=None, limit_days=5)
+    actions.do_set_rule(users["admin"], "signing", department=new_owner, limit_days=5)
+    project.refresh_from_db()
+    assert project.waiting_on == new_owner  # projects waiting for signing follow at once
+    raised = actions.do_escalate_overdue(users["admin"], TODAY)
+    assert [(item.project, item.stage, item.limit, item.waited, item.department)
+            for item in raised] == [(project, "signing", 5, 6, new_owner)]
+    assert AuditEntry.objects.filter(action="projects.set_rule").count() == 1
+
+
+def test_a_department_member_records_only_the_stages_their_department_handles(users):
+    land = Department.objects.get(code="natural-resources")
+    member = users["ziran"]
+    land.members.add(member)
+    project = make_project(users["admin"], first_contact=D(2025, 1, 2))
+    for stage, day in [("negotiation", D(2025, 1, 6)), ("signing", D(2025, 1, 10)),
+                       ("registration", D(2025, 1, 13))]:
+        record(users["admin"], project, stage, day)
+    assert not selectors.projects(member).filter(pk=project.pk).exists()
+    record(users["admin"], project, "filing", D(2025, 2, 10))
+    assert selectors.projects(member).filter(pk=project.pk).exists()  # now in its queue
+    with pytest.raises(PermissionDenied):
+        record(member, project, "groundbreaking", D(2025, 3, 3))
+    record(member, project, "land", D(2025, 3, 3))
+    assert project.events.get(stage="land").department == land
+
+
+def test_each_role_sees_its_own_projects(users):
+    huangdao = District.objects.get(name="黄岛")
+    other = District.objects.exclude(pk=huangdao.pk).first()
+    own = make_project(users["admin"], district=huangdao, first_contact=D(2025, 1, 2))
+    elsewhere = make_project(users["admin"], district=other, first_contact=D(2025, 1, 2))
+    enterprise = users["enterprise"].enterprise
+    actions.do_update_project(users["admin"], elsewhere, enterprise=enterprise)
+    assert set(selectors.projects(users["admin"])) == {own, elsewhere}
+    assert set(selectors.projects(users["huangdao"])) == {own}
+    assert set(selectors.projects(users["enterprise"])) == {elsewhere}
+    assert not selectors.projects(users["association"]).exists()
+    assert not scoping.visible(users["huangdao"], StageEvent).filter(project=elsewhere).exists()
+    with pytest.raises(PermissionDenied):
+        actions.do_update_project(users["huangdao"], elsewhere, name="改名")
+    with pytest.raises(PermissionDenied):  # nor move its own project to another district
+        actions.do_update_project(users["huangdao"], own, district=other)
+    assert AuditEntry.objects.filter(action="projects.update").count() == 1
+
+
+def test_the_demo_projects_stall_loop_and_fast_track_and_the_analytics_measure_them(users):
+    assert demo_projects.seed(count=150, today=TODAY) == 150
+    projects = Project.objects.all()
+    histories = selectors.histories(projects)
+    fast = [project for project in projects if "land_permit" in project.methods]
+    assert fast and all(
+        len({event.day for event in histories[project.pk]
+             if event.stage in {"land", "planning_permit", "construction_permit"}}) <= 1
+        for project in fast)
+    assert StageEvent.objects.filter(returned=True).exists()
+    assert Escalation.objects.filter(resolved_on__isnull=True).exists()
+    figures = analytics.analyse(projects, TODAY)
+    counts = [count for _name, count in figures.funnel]
+    assert counts[0] == 150 and counts == sorted(counts, reverse=True) and counts[-1] > 0
+    assert figures.lead_time.median <= figures.lead_time.p90
+    assert 0 < figures.lead_time.within < figures.lead_time.count
+    assert figures.overdue_now > 0 and figures.loops
+    assert "投产" not in {name for name, _days, _count in figures.by_stage}
+    assert sum(record["projects"] for record in figures.comparison.records) \
+        == figures.lead_time.count
+    fast_spread, usual_spread = figures.fast_tracked
+    assert fast_spread.median < usual_spread.median
+    assert demo_projects.seed(count=10, today=TODAY) == 0  # once
