@@ -207,3 +207,33 @@ def test_the_demo_projects_stall_loop_and_fast_track_and_the_analytics_measure_t
     fast_spread, usual_spread = figures.fast_tracked
     assert fast_spread.median < usual_spread.median
     assert demo_projects.seed(count=10, today=TODAY) == 0  # once
+
+
+def test_a_closed_project_keeps_its_history_waits_for_nothing_and_can_be_reopened(users):
+    project = make_project(users["huangdao"], first_contact=D(2025, 1, 2))
+    for stage, day in [("negotiation", D(2025, 1, 6)), ("signing", D(2025, 1, 10)),
+                       ("registration", D(2025, 1, 13))]:
+        record(users["huangdao"], project, stage, day)
+    assert Escalation.objects.filter(project=project, stage="filing").exists()
+    with pytest.raises(ValidationError) as no_reason:
+        actions.do_close_project(users["huangdao"], project, day=D(2025, 6, 2), reason=" ",
+                                 today=TODAY)
+    assert "close_reason" in no_reason.value.message_dict
+    actions.do_close_project(users["huangdao"], project, day=D(2025, 6, 2),
+                             reason="投资方选址落户外地", today=TODAY)
+    project.refresh_from_db()
+    assert project.status == Project.Status.DROPPED and project.waiting_on is None
+    assert not project.escalations.filter(resolved_on__isnull=True).exists()
+    assert actions.do_escalate_overdue(users["admin"], TODAY) == []
+    with pytest.raises(ValidationError):
+        record(users["huangdao"], project, "filing", D(2025, 6, 3))
+    figures = analytics.analyse(Project.objects.all(), TODAY)
+    assert figures.funnel[0][1] == 1 and figures.overdue_now == 0
+    actions.do_reopen_project(users["huangdao"], project)
+    project.refresh_from_db()
+    assert project.status == Project.Status.ACTIVE
+    assert project.waiting_on.code == "development-reform"
+    assert record(users["huangdao"], project, "filing", D(2025, 6, 3)).event.pk
+    assert [entry.action for entry in AuditEntry.objects.filter(
+        action__in=["projects.close", "projects.reopen"]).order_by("id")] == [
+        "projects.close", "projects.reopen"]

@@ -140,3 +140,21 @@ def test_the_bureau_changes_a_limit_on_the_rules_page(users):
     assert client.post(reverse("projects:rules"), form).status_code == 200
     assert StageRule.objects.get(stage="land").limit_days == 25
     assert client_for(users, "huangdao").get(reverse("projects:rules")).status_code == 403
+
+
+def test_a_closed_project_leaves_the_board_and_shows_under_its_filter(users):
+    project = make_project(users["huangdao"], first_contact=D(2024, 9, 2))
+    client = client_for(users, "huangdao")
+    refused = client.post(reverse("projects:close", args=[project.pk]), {"day": "2024-10-08"},
+                          follow=True)
+    assert any("原因" in text for text in messages_of(refused))
+    client.post(reverse("projects:close", args=[project.pk]),
+                {"day": "2024-10-08", "reason": "投资方资金未落实"})
+    card = f'data-project="{project.pk}"'
+    assert card not in client.get(reverse("projects:board")).content.decode()
+    dropped = client.get(reverse("projects:board"), {"status": "dropped"}).content.decode()
+    assert card in dropped
+    page = client.get(reverse("projects:project", args=[project.pk])).content.decode()
+    assert "投资方资金未落实" in page and 'id="record-stage"' not in page
+    client.post(reverse("projects:reopen", args=[project.pk]))
+    assert card in client.get(reverse("projects:board")).content.decode()

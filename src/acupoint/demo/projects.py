@@ -1,8 +1,8 @@
 """The demo city's investment projects: a few hundred, from first contact in 2023 to today,
 with stage timing drawn in working days. Most move at the usual pace, some are fast-tracked
 (拿地即开工: land, planning and construction permits on one day), some were returned at an
-approval stage and redone, some stall past their limit, and some leads never sign. All of it
-is illustrative and says so."""
+approval stage and redone, some stall past their limit, and some leads never sign and are
+closed. All of it is illustrative and says so."""
 
 from __future__ import annotations
 
@@ -109,6 +109,9 @@ def seed(count: int = 300, today: dt.date | None = None, seed: int = 2019) -> in
         kind = _kind(rng)
         product = PRODUCTS[int(rng.integers(len(PRODUCTS)))]
         start = _workday(FIRST_CONTACT + dt.timedelta(days=int(rng.integers(span))))
+        if kind == "stalled":  # stuck this year, not since the first demo year
+            start = _workday(max(FIRST_CONTACT,
+                                 today - dt.timedelta(days=int(rng.integers(200, 450)))))
         methods = ([FastTrack.EARLY, FastTrack.AGENT, FastTrack.LAND_AND_PERMIT]
                    if kind == "fast" else
                    [FastTrack.TOLERANCE] if rng.random() < 0.1 else [])
@@ -123,6 +126,8 @@ def seed(count: int = 300, today: dt.date | None = None, seed: int = 2019) -> in
             lead_department=departments.get("contact"), officer=officers.get(district.pk),
             enterprise=own if number == 0 else None, notes="示例数据，仅用于演示。"))
         histories.append(_history(kind, start, today, rng))
+        if kind == "lost":
+            _drop(projects[-1], histories[-1][-1][1], today, rng)
     Project.objects.bulk_create(projects)
     events = [StageEvent(project=project, stage=stage, day=day, returned=returned,
                          department=departments.get(stage),
@@ -139,6 +144,15 @@ def seed(count: int = 300, today: dt.date | None = None, seed: int = 2019) -> in
     actions.do_escalate_overdue(None, today)
     _members()
     return len(projects)
+
+
+def _drop(project: Project, last: dt.date, today: dt.date, rng: np.random.Generator) -> None:
+    """A lead that went quiet is closed a few weeks later (one still fresh stays open)."""
+    closed = add_working_days(last, int(rng.integers(20, 60)))
+    if closed <= today:
+        project.status, project.closed_on = Project.Status.DROPPED, closed
+        project.close_reason = str(rng.choice(["投资方调整布局，项目终止", "选址落户外地",
+                                               "投资方资金未落实"]))
 
 
 def _members() -> None:

@@ -81,6 +81,40 @@ def do_update_project(actor, project: Project, **changes) -> Project:
     return project
 
 
+@transaction.atomic
+def do_close_project(actor, project: Project, *, day: dt.date, reason: str,
+                     today: dt.date | None = None) -> Project:
+    """Close a lead the investor gave up, or a stopped project: it keeps its history and its
+    place in the funnel, and its open escalations are resolved."""
+    _require_manage(actor, project.district_id)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"close_reason": _("Say why the project is closed.")})
+    if day > (today or timezone.localdate()):
+        raise ValidationError({"closed_on": _("A project is closed on a day that has come.")})
+    before = snapshot(project, ["status", "closed_on", "close_reason"])
+    project.status, project.closed_on, project.close_reason = (
+        Project.Status.DROPPED, day, reason[:500])
+    project.waiting_on = None
+    project.save(update_fields=["status", "closed_on", "close_reason", "waiting_on"])
+    project.escalations.filter(resolved_on__isnull=True).update(resolved_on=day)
+    record(actor, "projects.close", project, before=before,
+           after=snapshot(project, ["status", "closed_on", "close_reason"]))
+    return project
+
+
+@transaction.atomic
+def do_reopen_project(actor, project: Project) -> Project:
+    _require_manage(actor, project.district_id)
+    before = snapshot(project, ["status", "closed_on", "close_reason"])
+    project.status, project.closed_on, project.close_reason = Project.Status.ACTIVE, None, ""
+    project.save(update_fields=["status", "closed_on", "close_reason"])
+    _refresh(project, selectors.history(project), selectors.rules())
+    record(actor, "projects.reopen", project, before=before,
+           after=snapshot(project, ["status", "closed_on", "close_reason"]))
+    return project
+
+
 @dataclass
 class Recorded:
     """A recorded stage, the warnings it raised, and the escalations it resolved or raised."""
@@ -101,6 +135,9 @@ def do_record_stage(actor, project: Project, *, stage: str, day: dt.date,
         raise ValidationError({"stage": _("Unknown stage %(stage)s.") % {"stage": stage}})
     if actor is not None and not may_record(actor, project, stage):
         raise PermissionDenied(_("You may not record this stage of this project."))
+    if project.status != Project.Status.ACTIVE:
+        raise ValidationError(_("The project was closed on %(day)s; reopen it first.") % {
+            "day": project.closed_on.isoformat() if project.closed_on else "—"})
     if day > today:
         raise ValidationError({"day": _(
             "%(day)s is in the future: record a stage on the day it happened.") % {
@@ -143,7 +180,8 @@ def set_state(project: Project, history: list[Event], rules: dict[str, StageRule
     project.stage_day = days.get(project.stage)
     waiting_for = next_stage(project.stage) if project.stage else None
     rule = rules.get(waiting_for) if waiting_for else None
-    project.waiting_on = rule.department if rule else None
+    active = project.status == Project.Status.ACTIVE
+    project.waiting_on = rule.department if rule and active else None
 
 
 def _refresh(project: Project, history: list[Event], rules: dict[str, StageRule]) -> None:
@@ -185,8 +223,8 @@ def do_escalate_overdue(actor, today: dt.date | None = None,
     """The daily check: every unfinished project whose stage is past its limit is raised."""
     scoping.require_bureau(actor, _("Only the bureau runs the overdue check."))
     today = today or timezone.localdate()
-    queryset = (Project.objects.exclude(stage__in=["", "production"])
-                if projects is None else projects)
+    queryset = (Project.objects if projects is None else projects).filter(
+        status=Project.Status.ACTIVE).exclude(stage__in=["", "production"])
     rules = selectors.rules()
     histories = selectors.histories(queryset)
     raised: list[Escalation] = []

@@ -111,7 +111,9 @@ def analyse(queryset: QuerySet[Project], today: dt.date) -> Analytics:
     returned = Counter(stage for events in every for stage in loops(events))
     looped_projects = Counter(stage for events in every for stage in set(loops(events)))
     stage_limits = selectors.limits()
-    late = sum(overdue(events, today, stage_limits) is not None for events in every)
+    late = sum(overdue(events, today, stage_limits) is not None
+               for project, events in zip(projects, every, strict=True)
+               if project.status == Project.Status.ACTIVE)
     fast, usual = [], []
     for project, events in zip(projects, every, strict=True):
         found = lead_times([events])

@@ -10,12 +10,21 @@ from acupoint.projects.models import STAGE_CHOICES, Department, FastTrack, Proje
 from acupoint.registry.models import Cluster, District
 
 
+class DayInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates only."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
 class ProjectForm(forms.ModelForm):
     methods = forms.MultipleChoiceField(label=_("Fast-track methods"), required=False,
                                         choices=FastTrack.choices,
                                         widget=forms.CheckboxSelectMultiple)
     first_contact = forms.DateField(label=_("First contact"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+                                    widget=DayInput())
 
     class Meta:
         model = Project
@@ -37,7 +46,7 @@ class ProjectForm(forms.ModelForm):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=STAGE_CHOICES)
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Date"), widget=DayInput())
     department = forms.ModelChoiceField(label=_("Department"), required=False,
                                         queryset=Department.objects.all(),
                                         empty_label=_("(the stage's department)"))
@@ -54,3 +63,8 @@ class RuleForm(forms.Form):
                                         queryset=Department.objects.all())
     limit_days = forms.IntegerField(label=_("Time limit (working days)"), required=False,
                                     min_value=1, max_value=1_000)
+
+
+class CloseForm(forms.Form):
+    day = forms.DateField(label=_("Closed on"), widget=DayInput())
+    reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -64,6 +64,10 @@ class StageRule(models.Model):
 
 
 class Project(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        DROPPED = "dropped", _("Dropped")
+
     name = models.CharField(_("name"), max_length=200)
     investor = models.CharField(_("investor"), max_length=200)
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("registered enterprise"),
@@ -86,6 +90,12 @@ class Project(models.Model):
                                 related_name="projects")
     methods = models.JSONField(_("fast-track methods"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # A lead the investor gave up, or a project stopped: it keeps its history and its place in
+    # the funnel, but waits for nothing and is never escalated.
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.ACTIVE, db_index=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    close_reason = models.CharField(_("reason for closing"), max_length=500, blank=True)
     # Kept by the actions from the stage events: the furthest stage reached, its day, and the
     # department the project now waits for.
     stage = models.CharField(_("stage"), max_length=24, choices=STAGE_CHOICES, blank=True,

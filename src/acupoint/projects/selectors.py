@@ -21,9 +21,11 @@ def projects(user) -> QuerySet[Project]:
 
 
 def filtered(user, *, district: str = "", cluster: str = "", year: str = "",
-             query: str = "") -> QuerySet[Project]:
+             query: str = "", status: str = "") -> QuerySet[Project]:
     """The projects a page or an export lists: its filters on top of the user's scope."""
     queryset = projects(user)
+    if status in Project.Status.values:
+        queryset = queryset.filter(status=status)
     if district:
         queryset = queryset.filter(district__name=district)
     if cluster:
@@ -94,7 +96,8 @@ class Card:
 
 
 def card(project: Project, stage_limits: dict[str, int], today: dt.date) -> Card:
-    waiting_for = next_stage(project.stage) if project.stage else None
+    waiting_for = (next_stage(project.stage)
+                   if project.stage and project.status == Project.Status.ACTIVE else None)
     waited = (working_days(project.stage_day, today).days
               if project.stage_day and waiting_for else None)
     return Card(project, waiting_for, waited, stage_limits.get(waiting_for or ""))

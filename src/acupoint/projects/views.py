@@ -23,8 +23,9 @@ from acupoint.engine.process import (
 )
 from acupoint.engine.process import stage_warnings as history_warnings
 from acupoint.projects import actions, analytics, charts, reports, selectors
-from acupoint.projects.forms import ProjectForm, RuleForm, StageForm
+from acupoint.projects.forms import CloseForm, ProjectForm, RuleForm, StageForm
 from acupoint.projects.models import Project
+from acupoint.registry import industry
 from acupoint.registry.models import Cluster, District
 from acupoint.site import charts as site_charts
 from acupoint.site.downloads import file_response
@@ -43,9 +44,13 @@ def warning_text(warning: StageWarning) -> str:
     return str(WARNING_TEXTS[warning.kind]) % warning.params
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
-    return {key: request.GET.get(key, "").strip() for key in ("district", "cluster", "year",
-                                                               "query")}
+def _filters(request: HttpRequest, status: str = "") -> dict[str, str]:
+    """The filters of the board, the analytics and the downloads; the board shows projects
+    in progress unless asked otherwise, the others every project."""
+    found = {key: request.GET.get(key, "").strip() for key in ("district", "cluster", "year",
+                                                                "query")}
+    found["status"] = request.GET.get("status", status).strip()
+    return found
 
 
 def _filter_choices(user) -> dict:
@@ -74,7 +79,7 @@ def _may_analyse(user) -> bool:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    filters = _filters(request)
+    filters = _filters(request, status=Project.Status.ACTIVE)
     queryset = selectors.filtered(request.user, **filters)
     today = timezone.localdate()
     return render(request, "projects/board.html", {
@@ -99,17 +104,20 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
               "overdue": _("overdue"), "returned": _("returned")}
     recordable = [code for code, _name in STAGES
                   if actions.may_record(request.user, project, code)]
-    form = StageForm(initial={"day": today})
+    card = selectors.card(project, stage_limits, today)
+    form = StageForm(initial={"day": today, "stage": card.waiting_for})
     form.fields["stage"].choices = [(code, NAMES[code]) for code in recordable]
+    may_edit = actions.may_manage(request.user, project.district_id)
     return render(request, "projects/project.html", {
         "project": project, "events": project.events.select_related("department"),
         "warnings": [warning_text(warning) for warning in history_warnings(history)],
-        "card": selectors.card(project, stage_limits, today),
+        "card": card, "industry": industry.name(project.industry_code),
         "approval": approval_days(history),
         "escalations": project.escalations.select_related("department"),
         "gantt": charts.gantt(history, stage_limits, today, labels) if history else None,
-        "form": form if recordable else None,
-        "may_edit": actions.may_manage(request.user, project.district_id)})
+        "form": form if recordable and project.status == Project.Status.ACTIVE else None,
+        "close_form": CloseForm(initial={"day": today}) if may_edit else None,
+        "may_edit": may_edit})
 
 
 def _project_form(request: HttpRequest, project: Project | None) -> HttpResponse:
@@ -172,6 +180,31 @@ def record_stage(request: HttpRequest, pk: int) -> HttpResponse:
                 "limit": escalation.limit,
                 "to": escalation.department or escalation.get_level_display()})
     return redirect("projects:project", project.pk)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the day and the reason for closing."))
+        return redirect("projects:project", project.pk)
+    try:
+        actions.do_close_project(request.user, project, **form.cleaned_data)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("Project closed."))
+    return redirect("projects:project", project.pk)
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    actions.do_reopen_project(request.user, _project(request, pk))
+    messages.success(request, _("Project reopened."))
+    return redirect("projects:project", pk)
 
 
 @login_required

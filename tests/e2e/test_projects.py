@@ -1,0 +1,77 @@
+"""The project fast track in a real Chromium: a district officer, on a phone, records the filing
+of a project dated long enough ago that land supply is overdue; the project moves to the
+filing column of the board, its timeline is drawn, and the land department's member finds the
+overdue stage and its escalation on the department dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import load_city_and_users
+from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
+from tests.e2e.test_triage import _log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _project():
+    from acupoint.accounts.models import User
+    from acupoint.projects import actions, defaults
+    from acupoint.projects.models import Department, StageRule
+    from acupoint.registry.models import District
+
+    defaults.ensure(Department, StageRule)  # a transactional test starts from a flushed base
+    Department.objects.get(code="natural-resources").members.add(
+        User.objects.get(username="ziran"))
+    officer = User.objects.get(username="huangdao")
+    project = actions.do_create_project(
+        officer, name="示例海洋装备项目", investor="示例海洋装备有限公司", industry_code="3733",
+        planned_investment=80_000.0, district=District.objects.get(name="黄岛"),
+        first_contact=dt.date(2025, 3, 3))
+    for stage, day in (("negotiation", dt.date(2025, 3, 10)), ("signing", dt.date(2025, 4, 1)),
+                       ("registration", dt.date(2025, 4, 8))):
+        actions.do_record_stage(officer, project, stage=stage, day=day)
+    return project
+
+
+def _column_of(page, project_pk: int) -> str:
+    return page.locator(f"li.project-card[data-project='{project_pk}']").evaluate(
+        "card => card.closest('section.column').dataset.stage")
+
+
+def test_an_officer_records_a_stage_and_the_overdue_stage_reaches_its_department(
+        live_server, city_dir, browser_page):  # noqa: F811
+    load_city_and_users(city_dir)
+    project = _project()
+    page, base = browser_page, live_server.url
+
+    _log_in(page, base, "huangdao")
+    page.get_by_role("link", name="项目").click()
+    assert _column_of(page, project.pk) == "registration"
+    page.click(f"li.project-card[data-project='{project.pk}'] a")
+    page.select_option("#id_stage", "filing")
+    page.fill("#id_day", "2025-09-01")
+    page.fill("#id_documents", "青发改审批〔2025〕示例号")
+    page.click("#record-stage button")
+    said = page.locator("ul.messages").inner_text()
+    assert "已登记立项（2025-09-01）" in said
+    assert "供地已超期" in said and "市自然资源和规划局" in said
+    page.wait_for_selector("#chart-gantt ~ .chart svg, .chart[data-chart='chart-gantt'] svg",
+                           state="attached")
+    assert "逾期" in page.locator("#waiting").inner_text()
+
+    page.goto(f"{base}/projects/")
+    assert _column_of(page, project.pk) == "filing"
+    card = page.locator(f"li.project-card[data-project='{project.pk}']")
+    assert "逾期" in card.inner_text() and "等待供地" in card.inner_text()
+
+    _log_in(page, base, "ziran")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="本部门").click()
+    page.get_by_role("link", name="市自然资源和规划局").click()
+    overdue = page.locator(f"#overdue tr[data-project='{project.pk}']")
+    assert "供地" in overdue.inner_text()
+    assert "示例海洋装备项目" in page.locator("#open-escalations").inner_text()
+    assert page.outside_requests == []
