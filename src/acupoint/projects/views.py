@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from acupoint.accounts import scoping
@@ -18,30 +17,18 @@ from acupoint.engine.process import (
     NAMES,
     RECORD_LEAD_TIME,
     STAGES,
-    StageWarning,
     approval_days,
 )
 from acupoint.engine.process import stage_warnings as history_warnings
 from acupoint.projects import actions, analytics, charts, reports, selectors
 from acupoint.projects.forms import CloseForm, ProjectForm, RuleForm, StageForm
 from acupoint.projects.models import Project
+from acupoint.projects.wording import warning_text
 from acupoint.registry import industry
 from acupoint.registry.models import Cluster, District
 from acupoint.site import charts as site_charts
 from acupoint.site.downloads import file_response
 from acupoint.site.notices import show_errors
-
-WARNING_TEXTS = {
-    "unknown_stage": gettext_lazy("unknown stage %(stage)s"),
-    "not_working_day": gettext_lazy("%(stage)s is dated %(day)s, which is not a working day"),
-    "out_of_order": gettext_lazy("%(stage)s (%(day)s) is dated before %(earlier)s "
-                                 "(%(earlier_day)s)"),
-    "missing": gettext_lazy("%(stage)s is missing before %(later)s"),
-}
-
-
-def warning_text(warning: StageWarning) -> str:
-    return str(WARNING_TEXTS[warning.kind]) % warning.params
 
 
 def _filters(request: HttpRequest, status: str = "") -> dict[str, str]:
