@@ -202,7 +202,9 @@ def escalate() -> None:
     time limit is raised to its department, and past twice the limit to the leadership."""
     _django()
     from acupoint.projects.actions import do_escalate_overdue
+    from acupoint.registry.calendar import sync
 
+    sync(force=True)
     raised = do_escalate_overdue(None)
     for escalation in raised:
         console.print(f"{escalation.project} · {escalation.get_stage_display()} · "

@@ -1,10 +1,12 @@
 """Working days in China: official public holidays and the weekend days worked in their
 place (chinese-calendar). Years the package does not know yet (it knows each year once the
-State Council publishes its schedule) are counted Monday to Friday, and the result says so."""
+State Council publishes its schedule and a release follows) are counted Monday to Friday, and
+the result says so, until the bureau enters the year's schedule (`use_published`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,8 +19,27 @@ class WorkingDays:
     exact: bool  # False: some year's official schedule was not known; weekends only
 
 
+# Schedules the bureau entered, by year: the holidays and the make-up working days; the
+# other days of such a year follow the weekday rule. They take precedence over the package.
+_published: dict[int, dict[dt.date, bool]] = {}
+
+
+def use_published(schedules: Mapping[int, Mapping[dt.date, bool]]) -> bool:
+    """Replace the entered schedules (all years at once); True when anything changed."""
+    fresh = {year: dict(days) for year, days in schedules.items()}
+    if fresh == _published:
+        return False
+    _published.clear()
+    _published.update(fresh)
+    _year.cache_clear()
+    return True
+
+
 def is_workday(day: dt.date) -> tuple[bool, bool]:
     """(whether ``day`` is a working day, whether the official schedule decided it)."""
+    entered = _published.get(day.year)
+    if entered is not None:
+        return entered.get(day, day.weekday() < 5), True
     try:
         return chinese_calendar.is_workday(day), True
     except NotImplementedError:
@@ -66,3 +87,14 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
         day += dt.timedelta(days=1)
         days -= is_workday(day)[0]
     return day
+
+
+def known_through() -> int:
+    """The last year whose official schedule the package knows."""
+    year = 2003
+    while True:
+        try:
+            chinese_calendar.is_workday(dt.date(year + 1, 1, 1))
+        except NotImplementedError:
+            return year
+        year += 1

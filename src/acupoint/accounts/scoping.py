@@ -59,6 +59,7 @@ def _registered() -> None:
     from acupoint.projects import models as projects
     from acupoint.registry.models import (
         AnnualData,
+        CalendarDay,
         Cluster,
         District,
         Enterprise,
@@ -70,6 +71,7 @@ def _registered() -> None:
     register(District, ScopePath(public=True))
     register(Park, ScopePath(public=True))
     register(Cluster, ScopePath(public=True))
+    register(CalendarDay, ScopePath(public=True))
     register(Enterprise, ScopePath(enterprise="pk", district="district", cluster="cluster"))
     register(AnnualData, ScopePath(enterprise="enterprise", district="enterprise__district",
                                    cluster="enterprise__cluster"))

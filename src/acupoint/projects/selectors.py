@@ -79,6 +79,7 @@ class Card:
     waiting_for: str | None
     waited: int | None
     limit: int | None
+    exact: bool = True  # False: a year's holiday schedule is not known yet; weekdays counted
 
     @property
     def overdue(self) -> bool:
@@ -98,9 +99,10 @@ class Card:
 def card(project: Project, stage_limits: dict[str, int], today: dt.date) -> Card:
     waiting_for = (next_stage(project.stage)
                    if project.stage and project.status == Project.Status.ACTIVE else None)
-    waited = (working_days(project.stage_day, today).days
-              if project.stage_day and waiting_for else None)
-    return Card(project, waiting_for, waited, stage_limits.get(waiting_for or ""))
+    counted = (working_days(project.stage_day, today)
+               if project.stage_day and waiting_for else None)
+    return Card(project, waiting_for, counted.days if counted else None,
+                stage_limits.get(waiting_for or ""), counted.exact if counted else True)
 
 
 def board(queryset: QuerySet[Project], today: dt.date) -> list[tuple[str, str, list[Card]]]:

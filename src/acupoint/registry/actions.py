@@ -6,18 +6,18 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from acupoint.accounts import scoping
 from acupoint.accounts.audit import record
-from acupoint.registry import geometry
+from acupoint.registry import calendar, geometry
 from acupoint.registry.importing import load
 from acupoint.registry.importing.problems import Problem
 from acupoint.registry.importing.reading import UnreadableFile, open_table
 from acupoint.registry.importing.validate import ValidatedFile, validate
-from acupoint.registry.models import Cluster, District, ImportBatch, Park
+from acupoint.registry.models import CalendarDay, Cluster, District, ImportBatch, Park
 from acupoint.registry.selectors import import_lookups
 
 
@@ -106,3 +106,22 @@ def do_load_geography(acting_user, geography: dict) -> dict[str, int]:
         record(acting_user, "registry.load_geography", object_type="registry.Geography",
                after=counts)
     return counts
+
+
+def do_enter_calendar(acting_user, year: int, text: str) -> int:
+    """Replace a year's entered holiday schedule with the days ``text`` names; nothing is kept
+    from a text with any problem, and every problem is listed by line."""
+    scoping.require_bureau(acting_user, _("Only the bureau enters holiday schedules."))
+    entries, problems = calendar.parse(year, text)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        before = calendar.as_text(year)
+        CalendarDay.objects.filter(day__year=year).delete()
+        CalendarDay.objects.bulk_create([CalendarDay(day=entry.day, working=entry.working,
+                                                     note=entry.note) for entry in entries])
+        record(acting_user, "registry.calendar", object_type="registry.CalendarDay",
+               object_id=str(year), before={"schedule": before},
+               after={"schedule": calendar.as_text(year)})
+    calendar.sync(force=True)
+    return len(entries)

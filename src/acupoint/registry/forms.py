@@ -37,3 +37,11 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Accepted files: %(suffixes)s") % {
                 "suffixes": ", ".join(sorted(ACCEPTED_SUFFIXES))})
         return upload
+
+
+class CalendarForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    text = forms.CharField(label=_("Holidays and make-up working days"), max_length=5_000,
+                           widget=forms.Textarea(attrs={"rows": 12}), help_text=_(
+                               "One line each, as in the State Council's notice: "
+                               "“2027-02-06 至 2027-02-12 休 春节” or “2027-02-14 班”."))

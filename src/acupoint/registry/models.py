@@ -232,3 +232,20 @@ class AnnualData(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.year}"
+
+
+class CalendarDay(models.Model):
+    """A day of a year's official holiday schedule the bureau entered (a holiday, or a weekend
+    day worked in its place), for years the shipped calendar does not know yet."""
+
+    day = models.DateField(_("day"), unique=True)
+    working = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.day} {'班' if self.working else '休'}"

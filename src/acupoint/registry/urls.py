@@ -13,6 +13,7 @@ urlpatterns = [
     path("clusters/<str:code>/", views.cluster_detail, name="cluster-detail"),
     path("districts/", views.district_list, name="district-list"),
     path("districts/<str:code>/", views.district_detail, name="district-detail"),
+    path("calendar/", views.calendar_page, name="calendar"),
     path("import/", views.import_page, name="import"),
     path("import/<int:pk>/", views.import_batch, name="import-batch"),
 ]

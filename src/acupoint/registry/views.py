@@ -6,21 +6,24 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from acupoint import workdays
 from acupoint.accounts import scoping
-from acupoint.registry import actions, exporting, selectors
+from acupoint.registry import actions, calendar, exporting, selectors
 from acupoint.registry.fields import ANNUAL_COLUMNS
-from acupoint.registry.forms import EnterpriseFilterForm, ImportForm
+from acupoint.registry.forms import CalendarForm, EnterpriseFilterForm, ImportForm
 from acupoint.registry.importing.problems import describe, locate
-from acupoint.registry.models import ImportBatch
+from acupoint.registry.models import CalendarDay, ImportBatch
 from acupoint.site import charts
+from acupoint.site.notices import show_errors
 
 CHART_MEASURES = ("revenue", "tax", "value_added", "energy_tce", "rd_spend", "employees")
 
@@ -173,3 +176,31 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
                      for item in batch.warnings[:1000]],
         "hidden_warnings": max(0, len(batch.warnings) - 1000),
     })
+
+
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """The holiday schedules: which years the shipped calendar knows, and the ones the bureau
+    entered for the years after."""
+    known = workdays.known_through()
+    year = request.POST.get("year") or request.GET.get("year") or str(known + 1)
+    form = CalendarForm(request.POST or None, initial={
+        "year": year, "text": calendar.as_text(int(year)) if year.isdigit() else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = actions.do_enter_calendar(request.user, form.cleaned_data["year"],
+                                              form.cleaned_data["text"])
+        except ValidationError as error:
+            show_errors(request, error)
+        else:
+            messages.success(request, _("%(count)s days of %(year)s saved.") % {
+                "count": count, "year": form.cleaned_data["year"]})
+            return redirect("registry:calendar")
+    days = scoping.visible(request.user, CalendarDay)
+    years = [{"year": row["day__year"], "holidays": row["holidays"], "worked": row["worked"]}
+             for row in days.values("day__year").annotate(
+                 holidays=Count("pk", filter=Q(working=False)),
+                 worked=Count("pk", filter=Q(working=True))).order_by("day__year")]
+    return render(request, "registry/calendar.html", {
+        "known": known, "years": years, "form": form,
+        "may_enter": scoping.is_bureau(request.user)})

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "acupoint.site.middleware.WorkingCalendarMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
