@@ -62,12 +62,19 @@ def test_the_project_form_refuses_a_cluster_of_another_district_and_keeps_nothin
     huangdao = District.objects.get(name="黄岛")
     foreign = Cluster.objects.exclude(district=huangdao).first()
     client = client_for(users, "admin")
-    response = client.post(reverse("projects:new"), {
-        "name": "示例项目", "investor": "示例公司", "industry_code": "3670",
-        "planned_investment": "12000", "district": huangdao.pk, "cluster": foreign.pk})
+    form = {"name": "示例项目", "investor": "示例公司", "industry_code": "3670",
+            "planned_investment": "12000", "district": huangdao.pk, "cluster": foreign.pk,
+            "first_contact": "2025-03-03", "methods": ["early", "agent"]}
+    response = client.post(reverse("projects:new"), form)
     assert response.status_code == 200 and not Project.objects.exists()
     html = response.content.decode()
     assert foreign.name in html and foreign.district.name in html
+    form["cluster"] = Cluster.objects.filter(district=huangdao).first().pk
+    created = client_for(users, "huangdao").post(reverse("projects:new"), form)
+    project = Project.objects.get()
+    assert created.url == reverse("projects:project", args=[project.pk])
+    assert project.methods == ["early", "agent"] and project.officer == users["huangdao"]
+    assert project.stage == "contact" and project.stage_day == D(2025, 3, 3)
     officer = client_for(users, "huangdao").get(reverse("projects:new")).content.decode()
     assert ">黄岛<" in officer and f">{foreign.district.name}<" not in officer
     assert client_for(users, "cluster").get(reverse("projects:new")).status_code == 403

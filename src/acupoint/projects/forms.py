@@ -23,8 +23,9 @@ class ProjectForm(forms.ModelForm):
     methods = forms.MultipleChoiceField(label=_("Fast-track methods"), required=False,
                                         choices=FastTrack.choices,
                                         widget=forms.CheckboxSelectMultiple)
-    first_contact = forms.DateField(label=_("First contact"), required=False,
-                                    widget=DayInput())
+    first_contact = forms.DateField(label=_("First contact"), widget=DayInput(),
+                                    help_text=_("A project enters the board with its first "
+                                                "contact."))
 
     class Meta:
         model = Project
