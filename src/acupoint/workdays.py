@@ -6,15 +6,15 @@ the result says so, until the bureau enters the year's schedule (`use_published`
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import chinese_calendar
 
 
-@dataclass(frozen=True)
-class WorkingDays:
+class WorkingDays(NamedTuple):
     days: int
     exact: bool  # False: some year's official schedule was not known; weekends only
 
@@ -47,9 +47,9 @@ def is_workday(day: dt.date) -> tuple[bool, bool]:
 
 
 @lru_cache(maxsize=64)
-def _year(year: int) -> tuple[tuple[int, ...], bool]:
-    """Working days of ``year`` counted up to and including each day, and whether the official
-    schedule was known for the whole year."""
+def _year(year: int) -> tuple[tuple[int, ...], bool, int]:
+    """Working days of ``year`` counted up to and including each day, whether the official
+    schedule was known for the whole year, and the ordinal of 1 January."""
     counts, total, exact = [], 0, True
     day = dt.date(year, 1, 1)
     while day.year == year:
@@ -58,12 +58,13 @@ def _year(year: int) -> tuple[tuple[int, ...], bool]:
         exact = exact and known
         counts.append(total)
         day += dt.timedelta(days=1)
-    return tuple(counts), exact
+    return tuple(counts), exact, dt.date(year, 1, 1).toordinal()
 
 
 def _through(day: dt.date) -> int:
     """Working days from the start of ``day``'s year up to and including ``day``."""
-    return _year(day.year)[0][day.timetuple().tm_yday - 1]
+    counts, _exact, first = _year(day.year)
+    return counts[day.toordinal() - first]
 
 
 def working_days(start: dt.date, end: dt.date) -> WorkingDays:
@@ -73,7 +74,7 @@ def working_days(start: dt.date, end: dt.date) -> WorkingDays:
     days = _through(end) - _through(start)
     exact = True
     for year in range(start.year, end.year):
-        counts, known = _year(year)
+        counts, known, _first = _year(year)
         days += counts[-1]
         exact = exact and known
     exact = exact and _year(end.year)[1]
@@ -82,11 +83,15 @@ def working_days(start: dt.date, end: dt.date) -> WorkingDays:
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The day ``days`` working days after ``start`` (``start`` itself when ``days`` ≤ 0)."""
-    day = start
-    while days > 0:
-        day += dt.timedelta(days=1)
-        days -= is_workday(day)[0]
-    return day
+    if days <= 0:
+        return start
+    year, target = start.year, _through(start) + days
+    while True:
+        counts = _year(year)[0]
+        if target <= counts[-1]:
+            return dt.date(year, 1, 1) + dt.timedelta(days=bisect_left(counts, target))
+        target -= counts[-1]
+        year += 1
 
 
 def known_through() -> int:

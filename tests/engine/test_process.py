@@ -15,7 +15,7 @@ from acupoint.engine.process import (
     Event,
     funnel,
     lead_times,
-    loops,
+    measure,
     overdue,
     percentile,
     stage_durations,
@@ -132,16 +132,19 @@ def test_a_stage_waiting_past_its_limit_is_overdue():
 def test_analytics_lead_time_funnel_loops_and_waiting():
     returned = [*HISTORY[:5], Event("filing", D(2024, 4, 9), "发展改革委", returned=True),
                 Event("filing", D(2024, 4, 16), "发展改革委")]
-    histories = [HISTORY, returned, HISTORY[:3]]
-    assert lead_times(histories) == [(D(2024, 5, 8) - D(2024, 3, 1)).days]
-    assert funnel(histories) == [("接洽", 3), ("签约", 3), ("开工", 1), ("投产", 0)]
-    assert loops(returned) == ["filing"]
+    measured = [measure(events) for events in (HISTORY, returned, HISTORY[:3])]
+    assert lead_times(measured) == [(D(2024, 5, 8) - D(2024, 3, 1)).days]
+    assert measured[0].lead_working_days == working_days(D(2024, 3, 1), D(2024, 5, 8)).days
+    assert measured[0].approval_days == working_days(D(2024, 3, 25), D(2024, 5, 6)).days
+    assert measured[1].approval_days is None  # no construction permit yet
+    assert funnel(measured) == [("接洽", 3), ("签约", 3), ("开工", 1), ("投产", 0)]
+    assert measured[1].returned == ["filing"]
     assert stage_durations(returned)["filing"] == working_days(D(2024, 3, 25),
                                                                D(2024, 4, 2)).days
-    slowest = waiting_by(histories)
+    slowest = waiting_by(measured)
     assert slowest[0][0] == "供地"
     assert dict((label, count) for label, _median, count in waiting_by(
-        histories, "department"))["自然资源局"] == 2
+        measured, "department"))["自然资源局"] == 2
     assert percentile([10, 20, 30, 40], 0.5) == 25 and percentile([], 0.9) is None
 
 

@@ -15,7 +15,7 @@ from django.utils import translation
 from acupoint.accounts import scoping
 from acupoint.accounts.models import AuditEntry
 from acupoint.demo import projects as demo_projects
-from acupoint.engine.process import approval_days
+from acupoint.engine.process import measure
 from acupoint.projects import actions, analytics, selectors
 from acupoint.projects.models import Department, Escalation, Project, StageEvent
 from acupoint.registry.models import Cluster, District
@@ -110,7 +110,7 @@ def test_land_and_construction_permit_on_one_day_is_a_fast_track_not_a_problem(u
     # Registration 13 Jan → filing 16 Jan: 3 working days. Filing → 20 Feb across the Spring
     # Festival (28 Jan–4 Feb off; Sunday 26 Jan and Saturday 8 Feb worked): 17 Jan, 20–24 Jan,
     # 26–27 Jan, 5–8 Feb, 10–14 Feb and 17–20 Feb make 21.
-    assert approval_days(selectors.history(project)) == 3 + 21
+    assert measure(selectors.history(project)).approval_days == 3 + 21
 
 
 def test_an_overdue_stage_is_escalated_to_its_department_then_to_the_leadership(users):

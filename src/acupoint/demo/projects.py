@@ -13,13 +13,14 @@ from django.db import transaction
 
 from acupoint.accounts.audit import record
 from acupoint.accounts.models import User
+from acupoint.demo import project_timing as timing
 from acupoint.demo.loader import demo_enterprise
-from acupoint.engine.process import STAGES, Event
+from acupoint.engine.process import Event
 from acupoint.projects import actions, defaults, selectors
 from acupoint.projects.models import Department, FastTrack, Project, StageEvent, StageRule
 from acupoint.registry import industry
 from acupoint.registry.models import Cluster, District
-from acupoint.workdays import add_working_days, is_workday
+from acupoint.workdays import add_working_days
 
 FIRST_CONTACT = dt.date(2023, 1, 3)
 INDUSTRIES = ["3670", "3612", "3841", "3982", "3562", "3921", "3911", "2929", "3360", "2710"]
@@ -27,60 +28,11 @@ PRODUCTS = ["新能源汽车零部件", "动力电池", "集成电路封测", "�
             "轨道交通装备", "生物医药", "高端化工新材料", "海洋装备", "通信设备", "虚拟现实终端",
             "氢能装备"]
 INVESTORS = ["示例", "样例", "演示"]
-# Working days each stage takes after the one before it: (usual low, usual high).
-USUAL = {"negotiation": (5, 30), "signing": (10, 45), "registration": (3, 15),
-         "filing": (4, 18), "land": (12, 32), "planning_permit": (5, 22),
-         "construction_permit": (8, 30), "groundbreaking": (2, 15), "production": (150, 320)}
-FAST = {"negotiation": (3, 8), "signing": (5, 12), "registration": (1, 3), "filing": (2, 5),
-        "land": (8, 15), "planning_permit": (0, 0), "construction_permit": (0, 0),
-        "groundbreaking": (1, 3), "production": (120, 220)}
-APPROVALS = ["filing", "land", "planning_permit", "construction_permit"]
-
-
-def _workday(day: dt.date) -> dt.date:
-    while not is_workday(day)[0]:
-        day += dt.timedelta(days=1)
-    return day
-
-
 def _industry(cluster: Cluster | None, rng: np.random.Generator) -> str:
     codes = [code for prefix in (cluster.leading_industries if cluster else [])
              for code in industry.table() if len(code) == 4 and code.startswith(str(prefix))
              and industry.lookup(code)]
     return str(rng.choice(codes or INDUSTRIES))
-
-
-def _history(kind: str, start: dt.date, today: dt.date,
-             rng: np.random.Generator) -> list[tuple[str, dt.date, bool]]:
-    """Stage events (stage, day, returned) of one project, up to today."""
-    gaps = FAST if kind == "fast" else USUAL
-    last_stage = {"lost": str(rng.choice(["contact", "negotiation"])),
-                  "stalled": str(rng.choice(["registration", "filing", "land",
-                                             "planning_permit"]))}.get(kind, "production")
-    returned_at = str(rng.choice(APPROVALS)) if kind == "returned" else ""
-    events, day = [("contact", start, False)], start
-    for code, _name in STAGES[1:]:
-        if events[-1][0] == last_stage:
-            break
-        low, high = gaps[code]
-        if code == returned_at:
-            back = add_working_days(day, int(rng.integers(low, high + 1)))
-            if back > today:
-                break
-            events.append((code, back, True))
-            day = back
-        day = add_working_days(day, int(rng.integers(low, high + 1)))
-        if day > today:
-            break
-        if code == "registration" and rng.random() < 0.08:
-            continue  # an enterprise already registered in the city
-        events.append((code, day, False))
-    return events
-
-
-def _kind(rng: np.random.Generator) -> str:
-    return str(rng.choice(["usual", "fast", "returned", "stalled", "lost"],
-                          p=[0.45, 0.15, 0.15, 0.12, 0.13]))
 
 
 @transaction.atomic
@@ -106,11 +58,11 @@ def seed(count: int = 300, today: dt.date | None = None, seed: int = 2019) -> in
         district = cluster.district if cluster else districts[int(rng.integers(len(districts)))]
         if number == 0 and own is not None:  # the demo enterprise user's own project
             cluster, district = own.cluster, own.district
-        kind = _kind(rng)
+        kind = timing.fate(rng)
         product = PRODUCTS[int(rng.integers(len(PRODUCTS)))]
-        start = _workday(FIRST_CONTACT + dt.timedelta(days=int(rng.integers(span))))
+        start = timing.workday(FIRST_CONTACT + dt.timedelta(days=int(rng.integers(span))))
         if kind == "stalled":  # stuck this year, not since the first demo year
-            start = _workday(max(FIRST_CONTACT,
+            start = timing.workday(max(FIRST_CONTACT,
                                  today - dt.timedelta(days=int(rng.integers(200, 450)))))
         methods = ([FastTrack.EARLY, FastTrack.AGENT, FastTrack.LAND_AND_PERMIT]
                    if kind == "fast" else
@@ -125,7 +77,7 @@ def seed(count: int = 300, today: dt.date | None = None, seed: int = 2019) -> in
             land_area_mu=float(round(rng.uniform(20, 400))), methods=[str(m) for m in methods],
             lead_department=departments.get("contact"), officer=officers.get(district.pk),
             enterprise=own if number == 0 else None, notes="示例数据，仅用于演示。"))
-        histories.append(_history(kind, start, today, rng))
+        histories.append(timing.history(kind, start, today, rng))
         if kind == "lost":
             _drop(projects[-1], histories[-1][-1][1], today, rng)
     Project.objects.bulk_create(projects)

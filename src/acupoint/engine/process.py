@@ -107,21 +107,15 @@ def first_days(events: Iterable[Event]) -> dict[str, dt.date]:
     return days
 
 
-def stage_durations(events: Sequence[Event]) -> dict[str, int]:
-    """Working days each stage took: from the previous stage reached to this one."""
-    days = first_days(events)
+def _durations(days: Mapping[str, dt.date]) -> dict[str, int]:
     reached = sorted(days, key=lambda stage: ORDER[stage])
     return {stage: working_days(days[previous], days[stage]).days
             for previous, stage in zip(reached, reached[1:], strict=False)}
 
 
-def approval_days(events: Sequence[Event]) -> int | None:
-    """Working days the four approval stages took together (filing to the construction
-    permit), against the reform's budget of 100; None until the permit is issued."""
-    durations = stage_durations(events)
-    if "construction_permit" not in first_days(events):
-        return None
-    return sum(durations.get(stage, 0) for stage in DEFAULT_LIMITS)
+def stage_durations(events: Sequence[Event]) -> dict[str, int]:
+    """Working days each stage took: from the previous stage reached to this one."""
+    return _durations(first_days(events))
 
 
 @dataclass(frozen=True)
@@ -138,10 +132,8 @@ def next_stage(stage: str) -> str | None:
     return STAGES[position][0] if position < len(STAGES) else None
 
 
-def overdue(events: Sequence[Event], today: dt.date,
-            limits: Mapping[str, int] = DEFAULT_LIMITS) -> Overdue | None:
-    """The stage a project now waits for, if it has waited longer than its limit."""
-    days = first_days(events)
+def _overdue(days: Mapping[str, dt.date], today: dt.date,
+             limits: Mapping[str, int]) -> Overdue | None:
     if not days:
         return None
     last = max(days, key=lambda stage: ORDER[stage])
@@ -153,48 +145,84 @@ def overdue(events: Sequence[Event], today: dt.date,
     return Overdue(waiting_for, days[last], waited, limit) if waited > limit else None
 
 
-def lead_times(histories: Iterable[Sequence[Event]]) -> list[int]:
+def overdue(events: Sequence[Event], today: dt.date,
+            limits: Mapping[str, int] = DEFAULT_LIMITS) -> Overdue | None:
+    """The stage a project now waits for, if it has waited longer than its limit."""
+    return _overdue(first_days(events), today, limits)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One project's history measured once, for the analytics of many: the first day of each
+    stage, the working days each took, the stages returned, and who delivered each stage."""
+
+    days: Mapping[str, dt.date]
+    durations: Mapping[str, int]
+    returned: list[str]
+    departments: Mapping[str, str]
+
+    @property
+    def lead_time(self) -> int | None:
+        """Calendar days from first contact to groundbreaking."""
+        if "contact" in self.days and "groundbreaking" in self.days:
+            return (self.days["groundbreaking"] - self.days["contact"]).days
+        return None
+
+    @property
+    def lead_working_days(self) -> int | None:
+        if "contact" in self.days and "groundbreaking" in self.days:
+            return working_days(self.days["contact"], self.days["groundbreaking"]).days
+        return None
+
+    @property
+    def approval_days(self) -> int | None:
+        """Working days the four approval stages took together (filing to the construction
+        permit), against the reform's budget of 100; None until the permit is issued."""
+        if "construction_permit" not in self.days:
+            return None
+        return sum(self.durations.get(stage, 0) for stage in DEFAULT_LIMITS)
+
+    def overdue(self, today: dt.date,
+                limits: Mapping[str, int] = DEFAULT_LIMITS) -> Overdue | None:
+        return _overdue(self.days, today, limits)
+
+
+def measure(events: Sequence[Event]) -> Measured:
+    days = first_days(events)
+    return Measured(days, _durations(days),
+                    [event.stage for event in events if event.returned],
+                    {event.stage: event.department for event in events if not event.returned})
+
+
+def lead_times(measured: Iterable[Measured]) -> list[int]:
     """Calendar days from first contact to groundbreaking of every project that broke
     ground."""
-    found = []
-    for events in histories:
-        days = first_days(events)
-        if "contact" in days and "groundbreaking" in days:
-            found.append((days["groundbreaking"] - days["contact"]).days)
-    return found
+    return [item.lead_time for item in measured if item.lead_time is not None]
 
 
 def percentile(values: Sequence[float], share: float) -> float | None:
     return float(np.percentile(values, share * 100)) if len(values) else None
 
 
-def funnel(histories: Iterable[Sequence[Event]]) -> list[tuple[str, int]]:
+def funnel(measured: Iterable[Measured]) -> list[tuple[str, int]]:
     """Projects that reached contact, signing, groundbreaking and production."""
     counts: Counter[str] = Counter()
-    for events in histories:
-        reached = set(first_days(events))
+    for item in measured:
         for code, _name in FUNNEL:
-            counts[code] += code in reached
+            counts[code] += code in item.days
     return [(name, counts[code]) for code, name in FUNNEL]
 
 
-def loops(events: Sequence[Event]) -> list[str]:
-    """Stages returned and done again."""
-    return [event.stage for event in events if event.returned]
-
-
-def waiting_by(histories: Iterable[Sequence[Event]], key: str = "stage",
+def waiting_by(measured: Iterable[Measured], key: str = "stage",
                until: str = "groundbreaking") -> list[tuple[str, float, int]]:
     """Where projects wait longest: per stage up to ``until`` (or per department that
     delivered it), the median working days and the number of projects, longest first."""
     waits: dict[str, list[int]] = defaultdict(list)
-    for events in histories:
-        departments = {event.stage: event.department for event in events
-                       if not event.returned}
-        for stage, days in stage_durations(events).items():
+    for item in measured:
+        for stage, days in item.durations.items():
             if ORDER[stage] > ORDER[until]:
                 continue
-            label = NAMES[stage] if key == "stage" else departments.get(stage) or "—"
+            label = NAMES[stage] if key == "stage" else item.departments.get(stage) or "—"
             waits[label].append(days)
     rows = [(label, float(statistics.median(values)), len(values))
             for label, values in waits.items()]

@@ -16,19 +16,15 @@ from acupoint.engine.process import (
     NAMES,
     RECORD_LEAD_TIME,
     RECORD_WORKING_DAYS,
-    Event,
-    approval_days,
-    first_days,
+    Measured,
     funnel,
     lead_times,
-    loops,
-    overdue,
+    measure,
     percentile,
     waiting_by,
 )
 from acupoint.projects import selectors
 from acupoint.projects.models import Project
-from acupoint.workdays import working_days
 
 
 @dataclass
@@ -76,20 +72,12 @@ class Analytics:
     lead_times: list[int]
 
 
-def working_lead_time(events: list[Event]) -> int | None:
-    days = first_days(events)
-    if "contact" in days and "groundbreaking" in days:
-        return working_days(days["contact"], days["groundbreaking"]).days
-    return None
-
-
-def _comparison(projects: list[Project], histories: dict[int, list[Event]]) -> Comparison:
+def _comparison(projects: list[Project], measured: list[Measured]) -> Comparison:
     values: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for project in projects:
-        days = first_days(histories.get(project.pk, []))
-        if "contact" in days and "groundbreaking" in days:
-            values[(project.district.name, days["groundbreaking"].year)].append(
-                (days["groundbreaking"] - days["contact"]).days)
+    for project, item in zip(projects, measured, strict=True):
+        if item.lead_time is not None:
+            values[(project.district.name, item.days["groundbreaking"].year)].append(
+                item.lead_time)
     years = sorted({year for _district, year in values})
     districts = sorted({district for district, _year in values})
     rows = [(district, [(year, statistics.median(values[(district, year)])
@@ -103,32 +91,32 @@ def _comparison(projects: list[Project], histories: dict[int, list[Event]]) -> C
 def analyse(queryset: QuerySet[Project], today: dt.date) -> Analytics:
     projects = list(queryset.select_related("district"))
     histories = selectors.histories(queryset)
-    every = [histories.get(project.pk, []) for project in projects]
+    measured = [measure(histories.get(project.pk, [])) for project in projects]
     record_days = RECORD_LEAD_TIME.days
-    calendar = lead_times(every)
-    working = [days for days in map(working_lead_time, every) if days is not None]
-    approvals = [days for days in map(approval_days, every) if days is not None]
-    returned = Counter(stage for events in every for stage in loops(events))
-    looped_projects = Counter(stage for events in every for stage in set(loops(events)))
+    calendar = lead_times(measured)
+    returned = Counter(stage for item in measured for stage in item.returned)
+    looped_projects = Counter(stage for item in measured for stage in set(item.returned))
     stage_limits = selectors.limits()
-    late = sum(overdue(events, today, stage_limits) is not None
-               for project, events in zip(projects, every, strict=True)
-               if project.status == Project.Status.ACTIVE)
-    fast, usual = [], []
-    for project, events in zip(projects, every, strict=True):
-        found = lead_times([events])
-        (fast if project.methods else usual).extend(found)
+    active = [item for project, item in zip(projects, measured, strict=True)
+              if project.status == Project.Status.ACTIVE]
+    fast = lead_times(item for project, item in zip(projects, measured, strict=True)
+                      if project.methods)
+    usual = lead_times(item for project, item in zip(projects, measured, strict=True)
+                       if not project.methods)
     return Analytics(
         projects=len(projects),
         lead_time=Spread.of(calendar, record_days),
-        lead_working_days=Spread.of(working, RECORD_WORKING_DAYS),
-        approval=Spread.of(approvals, APPROVAL_BUDGET),
-        funnel=funnel(every),
-        by_stage=waiting_by(every, "stage"),
-        by_department=waiting_by(every, "department"),
+        lead_working_days=Spread.of([item.lead_working_days for item in measured
+                                     if item.lead_working_days is not None],
+                                    RECORD_WORKING_DAYS),
+        approval=Spread.of([item.approval_days for item in measured
+                            if item.approval_days is not None], APPROVAL_BUDGET),
+        funnel=funnel(measured),
+        by_stage=waiting_by(measured, "stage"),
+        by_department=waiting_by(measured, "department"),
         loops=[(NAMES.get(stage, stage), count, looped_projects[stage])
                for stage, count in returned.most_common()],
-        comparison=_comparison(projects, histories),
-        overdue_now=late,
+        comparison=_comparison(projects, measured),
+        overdue_now=sum(item.overdue(today, stage_limits) is not None for item in active),
         fast_tracked=(Spread.of(fast, record_days), Spread.of(usual, record_days)),
         lead_times=calendar)

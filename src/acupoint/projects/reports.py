@@ -10,9 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from acupoint.engine.eventlog import Trace, write_ocel, write_xes
-from acupoint.engine.process import NAMES, approval_days, first_days
+from acupoint.engine.process import NAMES, measure
 from acupoint.projects import selectors
-from acupoint.projects.analytics import working_lead_time
 from acupoint.projects.models import Project, StageEvent
 from acupoint.registry import industry
 from acupoint.registry.exporting import ExportTable, write_xlsx
@@ -22,11 +21,8 @@ def _project_rows(queryset: QuerySet[Project], today: dt.date):
     histories = selectors.histories(queryset)
     stage_limits = selectors.limits()
     for project in queryset.order_by("pk"):
-        events = histories.get(project.pk, [])
-        days = first_days(events)
+        measured = measure(histories.get(project.pk, []))
         card = selectors.card(project, stage_limits, today)
-        lead = ((days["groundbreaking"] - days["contact"]).days
-                if "contact" in days and "groundbreaking" in days else None)
         yield (project.pk, project.name, project.investor, project.industry_code,
                industry.name(project.industry_code), project.planned_investment,
                project.district.name, project.cluster.name if project.cluster else "",
@@ -35,8 +31,8 @@ def _project_rows(queryset: QuerySet[Project], today: dt.date):
                "、".join(project.method_labels()), NAMES.get(project.stage, ""),
                project.stage_day, card.waiting_for_name,
                project.waiting_on.name if project.waiting_on else "", card.waited, card.limit,
-               card.overdue, days.get("contact"), days.get("groundbreaking"), lead,
-               working_lead_time(events), approval_days(events))
+               card.overdue, measured.days.get("contact"), measured.days.get("groundbreaking"),
+               measured.lead_time, measured.lead_working_days, measured.approval_days)
 
 
 def _event_rows(queryset: QuerySet[Project]):

@@ -17,7 +17,7 @@ from acupoint.engine.process import (
     NAMES,
     RECORD_LEAD_TIME,
     STAGES,
-    approval_days,
+    measure,
 )
 from acupoint.engine.process import stage_warnings as history_warnings
 from acupoint.projects import actions, analytics, charts, reports, selectors
@@ -99,7 +99,7 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
         "project": project, "events": project.events.select_related("department"),
         "warnings": [warning_text(warning) for warning in history_warnings(history)],
         "card": card, "industry": industry.name(project.industry_code),
-        "approval": approval_days(history),
+        "approval": measure(history).approval_days,
         "escalations": project.escalations.select_related("department"),
         "gantt": charts.gantt(history, stage_limits, today, labels) if history else None,
         "form": form if recordable and project.status == Project.Status.ACTIVE else None,
