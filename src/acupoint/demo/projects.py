@@ -57,7 +57,8 @@ def seed(count: int = 300, today: dt.date | None = None, seed: int = 2019) -> in
         cluster = clusters[int(rng.integers(len(clusters)))] if rng.random() < 0.6 else None
         district = cluster.district if cluster else districts[int(rng.integers(len(districts)))]
         if number == 0 and own is not None:  # the demo enterprise user's own project
-            cluster, district = own.cluster, own.district
+            district = own.district
+            cluster = own.cluster if own.cluster and own.cluster.district == district else None
         kind = timing.fate(rng)
         product = PRODUCTS[int(rng.integers(len(PRODUCTS)))]
         start = timing.workday(FIRST_CONTACT + dt.timedelta(days=int(rng.integers(span))))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,8 +24,11 @@ from acupoint.accounts.audit import record, snapshot
 from acupoint.accounts.roles import Role
 from acupoint.engine.process import ORDER, Event, StageWarning, first_days, next_stage, overdue
 from acupoint.engine.process import stage_warnings as history_warnings
-from acupoint.projects import selectors
+from acupoint.projects import ledger, selectors
 from acupoint.projects.models import Department, Escalation, Project, StageEvent, StageRule
+from acupoint.projects.wording import warning_text
+from acupoint.registry.importing.problems import Problem, describe
+from acupoint.registry.importing.reading import UnreadableFile, open_sheets
 
 PROJECT_FIELDS = ["name", "investor", "enterprise", "industry_code", "planned_investment",
                   "district", "cluster", "land_parcel", "land_area_mu", "lead_department",
@@ -249,3 +253,120 @@ def do_set_rule(actor, stage: str, *, department: Department | None,
     Project.objects.filter(stage__in=waiting).update(waiting_on=department)
     record(actor, "projects.set_rule", rule, before=before, after=snapshot(rule))
     return rule
+
+
+@dataclass
+class Imported:
+    """What a ledger import did, or every problem that kept it from doing anything."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    events_added: int = 0
+    events_skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+    problems: list[ledger.LedgerProblem] = field(default_factory=list)
+
+
+LEDGER_FIELDS = ["name", "investor", "industry_code", "planned_investment", "district_id",
+                 "cluster_id", "land_parcel", "land_area_mu", "lead_department_id", "methods"]
+
+
+def do_import_ledger(actor, path: Path, original_name: str | None = None,
+                     today: dt.date | None = None) -> Imported:
+    """A project ledger from Excel or CSV (`acupoint.projects.ledger`): all of it lands, or
+    none of it and every problem is listed."""
+    if actor is not None and not (scoping.is_bureau(actor) or scoping.role_of(actor)
+                                  == Role.DISTRICT_OFFICER):
+        raise PermissionDenied(_("Only the bureau and the districts import project ledgers."))
+    today = today or timezone.localdate()
+    try:
+        sheets = open_sheets(path, original_name)
+    except UnreadableFile as error:
+        return Imported(problems=[ledger.LedgerProblem("", None, "", describe(
+            Problem(None, "", error.code, error.params)))])
+    visible = {project.pk: project for project in
+               (Project.objects.all() if actor is None else selectors.projects(actor))}
+    read = ledger.read(sheets, lambda district_id: actor is None
+                       or may_manage(actor, district_id), visible, today)
+    if read.problems:
+        return Imported(problems=read.problems)
+    with transaction.atomic():
+        return _write_ledger(actor, read, visible, today)
+
+
+def _write_ledger(actor, read: ledger.Ledger, visible: dict[int, Project],
+                  today: dt.date) -> Imported:
+    outcome = Imported()
+    rules = selectors.rules()
+    touched: dict[int, Project] = {}
+    by_name: dict[str, Project] = {}
+    contacts: list[tuple[Project, dt.date]] = []
+    officer = actor if getattr(actor, "is_authenticated", False) else None
+    for row in read.projects:
+        if row.project is None:
+            project = Project(**row.values, officer=officer)
+            project.save()
+            record(actor, "projects.import.create", project,
+                   after=snapshot(project, PROJECT_FIELDS))
+            by_name[project.name] = project
+            outcome.created += 1
+        else:
+            project = row.project
+            before = snapshot(project, PROJECT_FIELDS)
+            changed = [name for name in LEDGER_FIELDS
+                       if getattr(project, name) != row.values[name]]
+            for name in changed:
+                setattr(project, name, row.values[name])
+            if changed:
+                project.save(update_fields=changed)
+                record(actor, "projects.import.update", project, before=before,
+                       after=snapshot(project, PROJECT_FIELDS))
+                outcome.updated += 1
+            else:
+                outcome.unchanged += 1
+        touched[project.pk] = project
+        if row.first_contact is not None:
+            contacts.append((project, row.first_contact))
+    known = set(StageEvent.objects.filter(project__in=list(touched) + [
+        event.project_key for event in read.events if isinstance(event.project_key, int)])
+        .values_list("project_id", "stage", "day", "returned"))
+    events = []
+    for event in read.events:
+        project = (visible[event.project_key] if isinstance(event.project_key, int)
+                   else by_name[event.project_key])
+        key = (project.pk, event.stage, event.day, event.returned)
+        if key in known:
+            outcome.events_skipped += 1
+            continue
+        known.add(key)
+        rule = rules.get(event.stage)
+        events.append(StageEvent(project=project, stage=event.stage, day=event.day,
+                                 department=event.department or (rule.department if rule
+                                                                 else None),
+                                 returned=event.returned, documents=event.documents,
+                                 notes=event.notes, recorded_by=officer))
+        touched[project.pk] = project
+    reached = {(project_id, stage) for project_id, stage, _day, returned in known
+               if not returned}
+    for project, day in contacts:
+        if (project.pk, "contact") not in reached:
+            rule = rules.get("contact")
+            events.append(StageEvent(project=project, stage="contact", day=day,
+                                     department=rule.department if rule else None,
+                                     recorded_by=officer))
+    StageEvent.objects.bulk_create(events, batch_size=2_000)
+    outcome.events_added = len(events)
+    histories = selectors.histories(Project.objects.filter(pk__in=list(touched)))
+    for project in touched.values():
+        history = histories.get(project.pk, [])
+        _refresh(project, history, rules)
+        if project.status == Project.Status.ACTIVE:
+            _escalate(actor, project, history, rules, today)
+        outcome.warnings += [f"{project.name}：{warning_text(warning)}"
+                             for warning in history_warnings(history)]
+    record(actor, "projects.import", object_type="projects.Project", after={
+        "created": outcome.created, "updated": outcome.updated,
+        "unchanged": outcome.unchanged, "events_added": outcome.events_added,
+        "events_skipped": outcome.events_skipped})
+    return outcome

@@ -14,6 +14,7 @@ urlpatterns = [
     path("departments/", views.departments, name="departments"),
     path("departments/<slug:code>/", views.department_page, name="department"),
     path("escalate", views.escalate, name="escalate"),
+    path("import", views.import_ledger, name="import"),
     path("analytics/", views.analytics_page, name="analytics"),
     path("rules/", views.rules, name="rules"),
     path("projects.xlsx", views.export, name="export"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +24,7 @@ from acupoint.engine.process import (
 )
 from acupoint.engine.process import stage_warnings as history_warnings
 from acupoint.projects import actions, analytics, charts, reports, selectors
-from acupoint.projects.forms import CloseForm, ProjectForm, RuleForm, StageForm
+from acupoint.projects.forms import CloseForm, LedgerForm, ProjectForm, RuleForm, StageForm
 from acupoint.projects.models import Project
 from acupoint.projects.wording import warning_text
 from acupoint.registry import industry
@@ -259,6 +262,23 @@ def event_log(request: HttpRequest, file_format: str) -> FileResponse:
     queryset = selectors.filtered(request.user, **_filters(request))
     return file_response(lambda handle: reports.write_log(handle, queryset, file_format),
                          f"projects.{file_format}")
+
+
+@login_required
+def import_ledger(request: HttpRequest) -> HttpResponse:
+    """A project ledger from Excel: all of it lands or none of it, with every problem listed."""
+    _managed_districts(request.user)
+    form = LedgerForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+            handle.flush()
+            outcome = actions.do_import_ledger(request.user, Path(handle.name),
+                                               original_name=upload.name)
+    return render(request, "projects/import.html", {"form": form, "outcome": outcome})
 
 
 @login_required

@@ -69,23 +69,26 @@ def clusters(user) -> QuerySet[Cluster]:
     return visible(user, Cluster).select_related("district")
 
 
-def _keys(*spellings: str) -> list[str]:
+def spelling_keys(*spellings: str) -> list[str]:
+    """How a file's spelling of a name is compared: without spaces, in lower case."""
     return [spelling.replace(" ", "").lower() for spelling in spellings if spelling]
+
+
+def district_keys() -> dict[str, int]:
+    """Every spelling of every district (name, code, English name, with 区 or 市, aliases)."""
+    return {key: district.pk for district in District.objects.all()
+            for key in spelling_keys(district.name, district.code, district.name_en,
+                                     district.name + "区", district.name + "市",
+                                     *district.aliases)}
 
 
 def import_lookups(allowed_districts: frozenset[int] | None) -> Lookups:
     """Every spelling a file may use for a district, cluster or park, and the known firms."""
-    district_keys: dict[str, int] = {}
-    names: dict[int, str] = {}
-    for district in District.objects.all():
-        names[district.pk] = district.name
-        for key in _keys(district.name, district.code, district.name_en,
-                         district.name + "区", district.name + "市", *district.aliases):
-            district_keys[key] = district.pk
+    names = dict(District.objects.values_list("pk", "name"))
     cluster_keys = {key: cluster.pk for cluster in Cluster.objects.all()
-                    for key in _keys(cluster.name, cluster.code)}
-    park_keys = {key: park.pk for park in Park.objects.all() for key in _keys(park.name)}
+                    for key in spelling_keys(cluster.name, cluster.code)}
+    park_keys = {key: park.pk for park in Park.objects.all() for key in spelling_keys(park.name)}
     existing = dict(Enterprise.objects.values_list("credit_code", "district_id"))
-    return Lookups(districts=district_keys, clusters=cluster_keys, parks=park_keys,
+    return Lookups(districts=district_keys(), clusters=cluster_keys, parks=park_keys,
                    existing=existing, allowed_districts=allowed_districts,
                    district_names=names)

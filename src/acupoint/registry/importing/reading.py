@@ -11,6 +11,7 @@ import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -78,6 +79,33 @@ def open_table(path: Path, original_name: str | None = None) -> OpenedTable:
     if suffix == ".parquet":
         return _open_parquet(path)
     return _open_csv(path)
+
+
+def open_sheets(path: Path, original_name: str | None = None,
+                max_rows: int = 250_000) -> list[tuple[str, list[list[object]]]]:
+    """Every non-empty sheet of a workbook (a CSV or Parquet file is one sheet), each as its
+    rows, for files that carry more than one table (a ledger and its events)."""
+    name = Path(original_name or path.name)
+    if name.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        table = open_table(path, original_name)
+        return [(name.stem, list(islice(table.rows, max_rows + 1)))]
+    if path.stat().st_size == 0:
+        raise UnreadableFile("empty_file")
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own error types for damaged files
+        raise UnreadableFile("unreadable_spreadsheet", reason=str(error)) from error
+    sheets = []
+    for sheet_name in workbook.sheet_names:
+        sheet = workbook.get_sheet_by_name(sheet_name)
+        if sheet.height > 0:
+            sheets.append((sheet_name, [list(row) for row in
+                                        islice(sheet.iter_rows(), max_rows + 1)]))
+    if not sheets:
+        raise UnreadableFile("empty_file")
+    return sheets
 
 
 def _open_csv(path: Path) -> OpenedTable:
