@@ -36,6 +36,17 @@ D = dt.date
     (D(2024, 10, 11), D(2024, 10, 14), 2),  # Sat 12 Oct worked, Mon 14
     # National Day 2023: 29 Sep–6 Oct off; Saturday 7 and Sunday 8 Oct worked.
     (D(2023, 9, 28), D(2023, 10, 9), 3),   # Sat 7, Sun 8, Mon 9
+    # Spring Festival 2023: 21–27 Jan off; Saturday 28 and Sunday 29 Jan worked.
+    (D(2023, 1, 20), D(2023, 1, 30), 3),   # Sat 28, Sun 29, Mon 30
+    # National Day and Mid-Autumn 2025: 1–8 Oct off; Sunday 28 Sep and Saturday 11 Oct worked.
+    (D(2025, 9, 26), D(2025, 10, 9), 4),   # Sun 28, Mon 29, Tue 30 Sep, then Thu 9 Oct
+    (D(2025, 10, 10), D(2025, 10, 13), 2),  # Sat 11 Oct worked, Mon 13
+    # Spring Festival 2026: 15–23 Feb off; Saturday 14 and Saturday 28 Feb worked.
+    (D(2026, 2, 13), D(2026, 2, 24), 2),   # Sat 14, then Tue 24
+    (D(2026, 2, 27), D(2026, 3, 2), 2),    # Sat 28 Feb worked, Mon 2 Mar
+    # Mid-Autumn (Fri 25 Sep) and National Day 2026 (1–7 Oct) off; Sunday 20 Sep and
+    # Saturday 10 Oct worked.
+    (D(2026, 9, 18), D(2026, 10, 9), 10),  # Sun 20, 21–24, 28–30 Sep, Thu 8 and Fri 9 Oct
 ])
 def test_working_days_across_spring_festival_and_national_day(start, end, days):
     counted = working_days(start, end)
