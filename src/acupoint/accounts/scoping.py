@@ -55,6 +55,7 @@ def _registered() -> None:
     from acupoint.accounts.models import AuditEntry
     from acupoint.clusters import models as race
     from acupoint.cocreation import models as cocreation
+    from acupoint.cultivation import models as cultivation
     from acupoint.policies import models as policy
     from acupoint.projects import models as projects
     from acupoint.registry.models import (
@@ -106,6 +107,7 @@ def _registered() -> None:
     register(policy.MatchRun, ScopePath())
     _register_cocreation(cocreation)
     _register_projects(projects)
+    _register_cultivation(cultivation)
 
 
 def _register_cocreation(cocreation) -> None:
@@ -139,6 +141,17 @@ def _register_projects(projects) -> None:
         register(model, ScopePath(enterprise=f"{prefix}enterprise",
                                   district=f"{prefix}district", cluster=f"{prefix}cluster",
                                   member=f"{prefix}waiting_on__members"))
+
+
+def _register_cultivation(cultivation) -> None:
+    """Titles and applications belong to their enterprise (its district and cluster see
+    them); a published notice is public."""
+    for model, prefix in ((cultivation.Title, ""), (cultivation.Application, ""),
+                          (cultivation.Objection, "application__")):
+        register(model, ScopePath(enterprise=f"{prefix}enterprise",
+                                  district=f"{prefix}enterprise__district",
+                                  cluster=f"{prefix}enterprise__cluster"))
+    register(cultivation.Notice, ScopePath(public=True))
 
 
 def role_of(user) -> str | None:
@@ -199,6 +212,19 @@ def require_bureau(user, message: str) -> None:
     """Refuse an action to anyone but the bureau (``user`` None: the system itself)."""
     if user is not None and not is_bureau(user):
         raise PermissionDenied(message)
+
+
+def require_own_or_bureau(user, enterprise, message: str) -> None:
+    """The enterprise's own users and the bureau act for it; a district officer within the
+    district (``user`` None: the system itself)."""
+    from acupoint.registry.models import Enterprise
+
+    if user is None or is_bureau(user):
+        return
+    if role_of(user) in (Role.ENTERPRISE_USER, Role.DISTRICT_OFFICER) and \
+            visible(user, Enterprise).filter(pk=enterprise.pk).exists():
+        return
+    raise PermissionDenied(message)
 
 
 def may_import(user) -> bool:

@@ -67,6 +67,17 @@ class Variable(_Model):
     # What an enterprise without the datum has: a tag not set is false, a title not held is
     # 'none'. Without a default, a missing datum makes the conditions on it unknown.
     default: bool | float | str | None = None
+    # The plausible range of a recorded figure: a value outside it is refused where it is
+    # entered or imported (a typing slip, or yuan entered as 万元).
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> Variable:
+        if self.minimum is not None and self.maximum is not None and \
+                self.minimum > self.maximum:
+            raise ValueError(f"minimum {self.minimum} is above maximum {self.maximum}")
+        return self
 
 
 class Catalogue(_Model):

@@ -38,13 +38,8 @@ from acupoint.registry.models import Enterprise
 
 
 def _own_or_bureau(user, enterprise: Enterprise) -> None:
-    """The enterprise's own users and the bureau; a district officer within the district."""
-    if user is None or scoping.is_bureau(user):
-        return
-    if scoping.visible(user, Enterprise).filter(pk=enterprise.pk).exists() and \
-            scoping.role_of(user) in (Role.ENTERPRISE_USER, Role.DISTRICT_OFFICER):
-        return
-    raise PermissionDenied(_("You may act only for your own enterprise."))
+    scoping.require_own_or_bureau(user, enterprise,
+                                  _("You may act only for your own enterprise."))
 
 
 def parse_policy_text(text: str, source: str = "policy.yaml") -> Policy:

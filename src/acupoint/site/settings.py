@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "acupoint.policies",
     "acupoint.cocreation",
     "acupoint.projects",
+    "acupoint.cultivation",
     "acupoint.dashboard",
 ]
 
