@@ -36,8 +36,8 @@ class Title(models.Model):
 
     class Meta:
         ordering = ["enterprise", "-granted"]
-        verbose_name = _("title")
-        verbose_name_plural = _("titles")
+        verbose_name = _("ladder title")
+        verbose_name_plural = _("ladder titles")
         constraints = [models.UniqueConstraint(fields=["enterprise", "rung", "granted"],
                                                name="title_once_per_grant")]
 

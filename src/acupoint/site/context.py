@@ -26,6 +26,7 @@ NAVIGATION = (
     ("policies:reach", _("Policy reach"), _DATA_ROLES),
     ("cocreation:hub", _("Co-creation"), _ALL),
     ("projects:board", _("Projects"), {*_DATA_ROLES, Role.ENTERPRISE_USER}),
+    ("cultivation:hub", _("Cultivation"), {*_DATA_ROLES, Role.ENTERPRISE_USER}),
     ("registry:district-list", _("Districts"), _ALL),
     ("registry:import", _("Import"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
                                       Role.DISTRICT_OFFICER}),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("policies/", include("acupoint.policies.urls")),
     path("cocreation/", include("acupoint.cocreation.urls")),
     path("projects/", include("acupoint.projects.urls")),
+    path("cultivation/", include("acupoint.cultivation.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

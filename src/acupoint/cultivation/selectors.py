@@ -1,0 +1,100 @@
+"""What each user sees of the ladder: their own firm, or the firms of their district or
+cluster ranked for the next rung, with the counts against the city's targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from acupoint.accounts import scoping
+from acupoint.cultivation import evaluation
+from acupoint.cultivation.models import RUNG_NAMES, Application, Title
+from acupoint.engine.ladder import NOT_QUALIFIED, QUALIFIED, Verdict
+from acupoint.policies.models import PolicyFact
+from acupoint.registry.models import Enterprise
+
+# Qingdao's 2022–2025 targets (titles held), for the progress chart.
+TARGETS = {"innovative_sme": 10_000, "srdi_sme": 2_000, "little_giant": 100,
+           "hidden_champion": 100, "gazelle": 150}
+CLOSE_GAPS = 2  # a firm this many changes away is listed as close
+
+
+def enterprises(user) -> QuerySet[Enterprise]:
+    return scoping.visible(user, Enterprise).select_related("district", "cluster")
+
+
+def applications(user) -> QuerySet[Application]:
+    return scoping.visible(user, Application).select_related(
+        "enterprise", "enterprise__district", "notice")
+
+
+def titles(user) -> QuerySet[Title]:
+    return scoping.visible(user, Title).select_related("enterprise")
+
+
+@dataclass
+class Candidate:
+    enterprise: Enterprise
+    rung: str
+    verdict: Verdict
+
+    @property
+    def rung_name(self) -> str:
+        return RUNG_NAMES[self.rung]
+
+
+@dataclass
+class Pool:
+    rung: str
+    ready: list[Candidate]
+    close: list[Candidate]
+
+    @property
+    def name(self) -> str:
+        return RUNG_NAMES[self.rung]
+
+
+def pools(user, day: dt.date, district: str = "", cluster: str = "") -> list[Pool]:
+    """For every firm with cultivation data in the user's scope, its next rung up: the firms
+    that qualify now (ranked by score), and those a couple of changes away."""
+    firms = enterprises(user).filter(pk__in=PolicyFact.objects.values("enterprise_id"))
+    if district:
+        firms = firms.filter(district__name=district)
+    if cluster:
+        firms = firms.filter(cluster__code=cluster)
+    firms = list(firms)
+    profiles = evaluation.profiles([firm.pk for firm in firms], day)
+    held: dict[int, set[str]] = defaultdict(set)
+    for title in Title.objects.filter(enterprise__in=firms):
+        if title.valid_on(day):
+            held[title.enterprise_id].add(title.rung)
+    ladder = evaluation.ladder()
+    found: dict[str, Pool] = {}
+    for firm in firms:
+        national = [rung for rung in ladder.rungs() if rung in held[firm.pk]
+                    and ladder.versions(rung)[0].rung.ladder == "miit"]
+        rung = ladder.next_rung(national[-1] if national else None)
+        spec = evaluation.in_force(rung, day) if rung else None
+        if spec is None:
+            continue
+        verdict = evaluation.evaluator().evaluate(spec, profiles[firm.pk])
+        pool = found.setdefault(rung, Pool(rung, [], []))
+        if verdict.status == QUALIFIED:
+            pool.ready.append(Candidate(firm, rung, verdict))
+        elif verdict.status == NOT_QUALIFIED and len(verdict.gaps) <= CLOSE_GAPS:
+            pool.close.append(Candidate(firm, rung, verdict))
+    for pool in found.values():
+        pool.ready.sort(key=lambda item: (-(item.verdict.score or 0), item.enterprise.name))
+        pool.close.sort(key=lambda item: (len(item.verdict.gaps), -(item.verdict.score or 0)))
+    ordered = [rung for rung in ladder.rungs() if rung in found]
+    return [found[rung] for rung in ordered]
+
+
+def progress(user, day: dt.date) -> list[dict]:
+    """Titles held on ``day`` by rung, against the city's targets."""
+    counts = Counter(title.rung for title in titles(user) if title.valid_on(day))
+    return [{"rung": RUNG_NAMES[rung], "held": counts.get(rung, 0), "target": target}
+            for rung, target in TARGETS.items()]

@@ -1,0 +1,246 @@
+"""The cultivation pages: thin views that read through selectors and change through actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from acupoint.accounts import scoping
+from acupoint.accounts.roles import Role
+from acupoint.cultivation import actions, evaluation, reports, selectors
+from acupoint.cultivation.forms import (
+    DATA_FIELDS,
+    ApplyForm,
+    DataForm,
+    NoticeForm,
+    ObjectionForm,
+    RecommendForm,
+    ScoreForm,
+)
+from acupoint.cultivation.models import RUNG_NAMES, Application, Notice, Objection
+from acupoint.registry.models import Cluster, District
+from acupoint.site import charts
+from acupoint.site.downloads import file_response
+from acupoint.site.notices import show_errors
+
+
+@login_required
+def hub(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if scoping.role_of(user) == Role.ENTERPRISE_USER and user.enterprise_id:
+        return redirect("cultivation:ladder", user.enterprise.credit_code)
+    return redirect("cultivation:pools")
+
+
+def _enterprise(request: HttpRequest, credit_code: str):
+    return get_object_or_404(selectors.enterprises(request.user), credit_code=credit_code)
+
+
+def _may_act_for(user, enterprise) -> bool:
+    try:
+        scoping.require_own_or_bureau(user, enterprise, "")
+    except PermissionDenied:
+        return False
+    return True
+
+
+@login_required
+def ladder_page(request: HttpRequest, credit_code: str) -> HttpResponse:
+    enterprise = _enterprise(request, credit_code)
+    today = timezone.localdate()
+    view = evaluation.ladder_view(enterprise, today)
+    profile = evaluation.profiles([enterprise.pk], today)[enterprise.pk]
+    may_act = _may_act_for(request.user, enterprise)
+    return render(request, "cultivation/ladder.html", {
+        "enterprise": enterprise, "view": view, "today": today,
+        "next_name": RUNG_NAMES.get(view.next_rung or "", ""),
+        "applications": selectors.applications(request.user).filter(enterprise=enterprise),
+        "data_form": DataForm(initial_values=profile) if may_act else None,
+        "may_act": may_act, "variables": evaluation.ladder().catalogue.variables})
+
+
+@login_required
+@require_POST
+def save_data(request: HttpRequest, credit_code: str) -> HttpResponse:
+    enterprise = _enterprise(request, credit_code)
+    form = DataForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_set_data(request.user, enterprise,
+                                {name: form.cleaned_data[name] for name in DATA_FIELDS})
+        except ValidationError as error:
+            show_errors(request, error)
+        else:
+            messages.success(request, _("Data saved; the ladder is judged again."))
+    return redirect("cultivation:ladder", credit_code)
+
+
+@login_required
+@require_POST
+def apply(request: HttpRequest, credit_code: str) -> HttpResponse:
+    enterprise = _enterprise(request, credit_code)
+    form = ApplyForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_apply(request.user, enterprise, form.cleaned_data["rung"])
+        except ValidationError as error:
+            show_errors(request, error)
+        else:
+            messages.success(request, _("Application submitted to the district."))
+    return redirect("cultivation:ladder", credit_code)
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    role = scoping.role_of(user)
+    return render(request, "cultivation/applications.html", {
+        "applications": selectors.applications(user),
+        "recommend_form": RecommendForm(auto_id=False) if role in (
+            *scoping.BUREAU_ROLES, Role.DISTRICT_OFFICER) else None,
+        "score_form": ScoreForm(auto_id=False) if scoping.is_bureau(user) else None,
+        "notice_form": NoticeForm() if scoping.is_bureau(user) else None,
+        "notices": Notice.objects.all()[:20]})
+
+
+def _application(request: HttpRequest, pk: int) -> Application:
+    return get_object_or_404(selectors.applications(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    form = RecommendForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_recommend(request.user, application,
+                                 form.cleaned_data["recommend"] == "yes",
+                                 form.cleaned_data["note"])
+        except ValidationError as error:
+            show_errors(request, error)
+    return redirect("cultivation:applications")
+
+
+@login_required
+@require_POST
+def score(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    form = ScoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A score lies between 0 and 100."))
+    else:
+        try:
+            actions.do_score(request.user, application, form.cleaned_data["score"],
+                             form.cleaned_data["note"])
+        except ValidationError as error:
+            show_errors(request, error)
+    return redirect("cultivation:applications")
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest) -> HttpResponse:
+    form = NoticeForm(request.POST)
+    chosen = list(selectors.applications(request.user).filter(
+        pk__in=request.POST.getlist("application")))
+    if not form.is_valid():
+        messages.error(request, _("Give the list a title and a notice period."))
+        return redirect("cultivation:applications")
+    try:
+        notice = actions.do_publish_notice(request.user, form.cleaned_data["rung"], chosen,
+                                           title=form.cleaned_data["title"],
+                                           days=form.cleaned_data["days"])
+    except ValidationError as error:
+        show_errors(request, error)
+        return redirect("cultivation:applications")
+    return redirect("cultivation:notice", notice.pk)
+
+
+def notice_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public notice: anyone may read it."""
+    notice = get_object_or_404(scoping.visible(request.user, Notice), pk=pk)
+    return render(request, "cultivation/notice.html", {
+        "notice": notice, "bureau": scoping.is_bureau(request.user),
+        "applications": notice.applications.select_related("enterprise",
+                                                           "enterprise__district")
+        .prefetch_related("objections"),
+        "objection_form": ObjectionForm()})
+
+
+@login_required
+@require_POST
+def object_to(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_object(request.user, application, form.cleaned_data["text"],
+                              form.cleaned_data["raised_by"])
+        except ValidationError as error:
+            show_errors(request, error)
+    return redirect("cultivation:notice", application.notice_id)
+
+
+@login_required
+@require_POST
+def settle(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = get_object_or_404(scoping.visible(request.user, Objection), pk=pk)
+    try:
+        actions.do_settle_objection(request.user, objection,
+                                    request.POST.get("upheld") == "yes",
+                                    request.POST.get("resolution", ""))
+    except ValidationError as error:
+        show_errors(request, error)
+    return redirect("cultivation:notice", objection.application.notice_id)
+
+
+@login_required
+@require_POST
+def recognise(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(Notice, pk=pk)
+    try:
+        recognised = actions.do_recognise(request.user, notice)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("%(count)s firms decided.") % {"count": len(recognised)})
+    return redirect("cultivation:notice", pk)
+
+
+def _pool_filters(request: HttpRequest) -> dict[str, str]:
+    return {key: request.GET.get(key, "").strip() for key in ("district", "cluster")}
+
+
+@login_required
+def pools(request: HttpRequest) -> HttpResponse:
+    if scoping.role_of(request.user) not in {*scoping.BUREAU_ROLES, Role.DISTRICT_OFFICER,
+                                            Role.CLUSTER_MANAGER}:
+        raise PermissionDenied
+    today = timezone.localdate()
+    filters = _pool_filters(request)
+    progress = selectors.progress(request.user, today)
+    return render(request, "cultivation/pools.html", {
+        "pools": selectors.pools(request.user, today, **filters), "filters": filters,
+        "districts": District.objects.all(), "clusters": Cluster.objects.all(),
+        "progress": progress, "today": today,
+        "chart": charts.bars([{"rung": row["rung"], "share": row["held"] / row["target"]}
+                              for row in progress], "rung", "share", _("Rung"),
+                             _("Share of the target held"))})
+
+
+@login_required
+def pools_export(request: HttpRequest) -> FileResponse:
+    if scoping.role_of(request.user) not in {*scoping.BUREAU_ROLES, Role.DISTRICT_OFFICER,
+                                            Role.CLUSTER_MANAGER}:
+        raise PermissionDenied
+    today = timezone.localdate()
+    found = selectors.pools(request.user, today, **_pool_filters(request))
+    return file_response(lambda handle: reports.write_pools(handle, found),
+                         f"cultivation-pools-{today.isoformat()}.xlsx")

@@ -1,0 +1,83 @@
+"""The cultivation pages: an enterprise's ladder with its next rung and gaps, its data form,
+applying; the district's recommendation, the experts' score, the public notice with an
+objection settled, recognition; candidate pools with targets and their .xlsx."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from acupoint.cultivation.models import Application, Notice, Title
+from tests.cultivation.test_actions import firm, officer_of
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_an_enterprise_sees_its_ladder_with_the_next_rung_and_applies(users):
+    enterprise = firm(users, rd_spend=250)
+    client = client_for(users["enterprise"])
+    assert client.get(reverse("cultivation:hub")).url == reverse(
+        "cultivation:ladder", args=[enterprise.credit_code])
+    page = client.get(reverse("cultivation:ladder", args=[enterprise.credit_code]))
+    html = page.content.decode()
+    assert 'id="next-rung"' in html and "创新型中小企业" in html
+    response = client.post(reverse("cultivation:save-data", args=[enterprise.credit_code]),
+                           {"ip_class_i": "99999", "niche_years": "3"}, follow=True)
+    assert any("2,000" in str(message) for message in response.context["messages"])
+    client.post(reverse("cultivation:apply", args=[enterprise.credit_code]),
+                {"rung": "srdi_sme"})
+    application = Application.objects.get()
+    assert application.rung == "srdi_sme"
+    mine = client.get(reverse("cultivation:ladder", args=[enterprise.credit_code]))
+    assert f'<span class="status">{application.get_status_display()}</span>' in \
+        mine.content.decode()
+    other = Title.objects.model.enterprise.field.related_model.objects.exclude(
+        pk=enterprise.pk).first()
+    assert client.get(reverse("cultivation:ladder", args=[other.credit_code])).status_code \
+        == 404
+
+
+def test_district_recommends_bureau_scores_publishes_and_decides(users):
+    enterprise = firm(users)
+    client_for(users["enterprise"]).post(
+        reverse("cultivation:apply", args=[enterprise.credit_code]), {"rung": "srdi_sme"})
+    application = Application.objects.get()
+    officer = client_for(officer_of(enterprise))
+    listing = officer.get(reverse("cultivation:applications")).content.decode()
+    assert f'data-application="{application.pk}"' in listing
+    officer.post(reverse("cultivation:recommend", args=[application.pk]),
+                 {"recommend": "yes", "note": "符合条件"})
+    bureau = client_for(users["admin"])
+    bureau.post(reverse("cultivation:score", args=[application.pk]), {"score": "85"})
+    response = bureau.post(reverse("cultivation:publish"), {
+        "rung": "srdi_sme", "title": "专精特新中小企业拟认定名单", "days": 5,
+        "application": [application.pk]})
+    notice = Notice.objects.get()
+    assert response.url == reverse("cultivation:notice", args=[notice.pk])
+    public = Client().get(reverse("cultivation:notice", args=[notice.pk])).content.decode()
+    assert enterprise.name in public and "/object" not in public  # no forms for the public
+    application.refresh_from_db()
+    assert application.status == "noticed" and application.expert_score == 85
+
+
+def test_pools_rank_ready_firms_and_export_them(users):
+    enterprise = firm(users)
+    client = client_for(users["analyst"])
+    html = client.get(reverse("cultivation:pools")).content.decode()
+    assert 'data-rung="innovative_sme"' in html and enterprise.name in html
+    assert 'id="targets"' in html
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(
+        client.get(reverse("cultivation:pools-export")).streaming_content)))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert any(enterprise.credit_code in row for row in rows)
+    assert client_for(users["enterprise"]).get(reverse("cultivation:pools")).status_code == 403
