@@ -28,14 +28,21 @@ SRDI_FIRM = {"niche_years": 2, "main_revenue": 8_000, "main_revenue_prev": 8_000
              "rd_staff": 10, "rd_centre_level": "city", "equity_raised_2y": 0}
 
 
+# The same firm one step short of 创新型中小企业 (55 of 60 points): R&D intensity 1.99%.
+INNOVATIVE_GAP = {"rd_spend": 199, "niche_years": 1, "ip_class_i": 1, "ip_class_ii": 0,
+                  "main_revenue": 6_000, "main_revenue_prev": 6_000 / 1.1, "debt_ratio": 0.75,
+                  "equity_raised_3y": 0, "emerging_catalogue": False, "high_tech": False,
+                  "science_award_3y": False, "tech_demonstration": False}
+
+
 def officer_of(enterprise):
     """A district officer of the enterprise's district."""
     from acupoint.accounts.actions import do_create_user
     from acupoint.accounts.roles import Role
 
-    return do_create_user(None, username=f"officer-{enterprise.district.code}",
-                          password="officer-demo-2019", role=Role.DISTRICT_OFFICER,
-                          district=enterprise.district)
+    username = f"officer-{enterprise.district.code}"
+    return do_create_user(None, username=username, password=f"{username}-demo-2019",
+                          role=Role.DISTRICT_OFFICER, district=enterprise.district)
 
 
 def firm(users, revenue: float = 10_000, rd_spend: float = 300, employees: int = 100,
