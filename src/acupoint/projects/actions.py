@@ -29,6 +29,7 @@ from acupoint.projects.models import Department, Escalation, Project, StageEvent
 from acupoint.projects.wording import warning_text
 from acupoint.registry.importing.problems import Problem, describe
 from acupoint.registry.importing.reading import UnreadableFile, open_sheets
+from acupoint.registry.importing.sheets import SheetProblem
 
 PROJECT_FIELDS = ["name", "investor", "enterprise", "industry_code", "planned_investment",
                   "district", "cluster", "land_parcel", "land_area_mu", "lead_department",
@@ -265,7 +266,7 @@ class Imported:
     events_added: int = 0
     events_skipped: int = 0
     warnings: list[str] = field(default_factory=list)
-    problems: list[ledger.LedgerProblem] = field(default_factory=list)
+    problems: list[SheetProblem] = field(default_factory=list)
 
 
 LEDGER_FIELDS = ["name", "investor", "industry_code", "planned_investment", "district_id",
@@ -283,7 +284,7 @@ def do_import_ledger(actor, path: Path, original_name: str | None = None,
     try:
         sheets = open_sheets(path, original_name)
     except UnreadableFile as error:
-        return Imported(problems=[ledger.LedgerProblem("", None, "", describe(
+        return Imported(problems=[SheetProblem("", None, "", describe(
             Problem(None, "", error.code, error.params)))])
     visible = {project.pk: project for project in
                (Project.objects.all() if actor is None else selectors.projects(actor))}

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -24,63 +23,48 @@ from acupoint.engine.process import NAMES, ORDER
 from acupoint.projects.models import Department, FastTrack, Project
 from acupoint.registry import industry
 from acupoint.registry.importing import parsing
-from acupoint.registry.importing.parsing import CellError
 from acupoint.registry.importing.problems import Problem, describe
+from acupoint.registry.importing.sheets import (
+    SheetColumn,
+    SheetProblem,
+    SheetReader,
+    by_spelling,
+    cell_problem,
+    header_key,
+)
 from acupoint.registry.models import Cluster
 from acupoint.registry.selectors import district_keys, spelling_keys
 
-T = TypeVar("T")
 MAX_PROJECTS = 20_000
 MAX_EVENTS = 200_000
 LIST_SEPARATORS = re.compile(r"[、,，;；/\n]+")
 
 
-@dataclass(frozen=True)
-class LedgerColumn:
-    field: str
-    headers: tuple[str, ...]
-    required: bool = False
-
-
 PROJECT_COLUMNS = (
-    LedgerColumn("id", ("项目编号", "Project no.")),
-    LedgerColumn("name", ("名称", "项目名称", "Name"), required=True),
-    LedgerColumn("investor", ("投资方", "Investor"), required=True),
-    LedgerColumn("industry_code", ("行业代码", "Industry code"), required=True),
-    LedgerColumn("planned_investment", ("计划投资(万元)", "Planned investment (万元)"),
-                 required=True),
-    LedgerColumn("district", ("区市", "District"), required=True),
-    LedgerColumn("cluster", ("集聚区", "Cluster")),
-    LedgerColumn("land_parcel", ("地块", "Land parcel")),
-    LedgerColumn("land_area_mu", ("用地面积(亩)", "面积(亩)", "Land area (亩)")),
-    LedgerColumn("lead_department", ("牵头部门", "Lead department")),
-    LedgerColumn("methods", ("提速方式", "Fast-track methods")),
-    LedgerColumn("first_contact", ("首次接洽", "First contact")),
+    SheetColumn("id", ("项目编号", "Project no.")),
+    SheetColumn("name", ("名称", "项目名称", "Name"), required=True),
+    SheetColumn("investor", ("投资方", "Investor"), required=True),
+    SheetColumn("industry_code", ("行业代码", "Industry code"), required=True),
+    SheetColumn("planned_investment", ("计划投资(万元)", "Planned investment (万元)"),
+                required=True),
+    SheetColumn("district", ("区市", "District"), required=True),
+    SheetColumn("cluster", ("集聚区", "Cluster")),
+    SheetColumn("land_parcel", ("地块", "Land parcel")),
+    SheetColumn("land_area_mu", ("用地面积(亩)", "面积(亩)", "Land area (亩)")),
+    SheetColumn("lead_department", ("牵头部门", "Lead department")),
+    SheetColumn("methods", ("提速方式", "Fast-track methods")),
+    SheetColumn("first_contact", ("首次接洽", "First contact")),
 )
 EVENT_COLUMNS = (
-    LedgerColumn("project_id", ("项目编号", "Project no.")),
-    LedgerColumn("project_name", ("项目", "项目名称", "Project")),
-    LedgerColumn("stage", ("阶段", "Stage"), required=True),
-    LedgerColumn("day", ("日期", "Date"), required=True),
-    LedgerColumn("department", ("部门", "Department")),
-    LedgerColumn("returned", ("退回", "Returned")),
-    LedgerColumn("documents", ("文件", "Documents")),
-    LedgerColumn("notes", ("备注", "Notes")),
+    SheetColumn("project_id", ("项目编号", "Project no.")),
+    SheetColumn("project_name", ("项目", "项目名称", "Project")),
+    SheetColumn("stage", ("阶段", "Stage"), required=True),
+    SheetColumn("day", ("日期", "Date"), required=True),
+    SheetColumn("department", ("部门", "Department")),
+    SheetColumn("returned", ("退回", "Returned")),
+    SheetColumn("documents", ("文件", "Documents")),
+    SheetColumn("notes", ("备注", "Notes")),
 )
-
-
-def header_key(text: object) -> str:
-    """Headers compared without spaces, case or the width of brackets."""
-    return (str(text or "").strip().replace(" ", "").replace("（", "(").replace("）", ")")
-            .lower())
-
-
-@dataclass(frozen=True)
-class LedgerProblem:
-    sheet: str
-    row: int | None
-    column: str
-    message: str
 
 
 @dataclass
@@ -107,97 +91,11 @@ class EventRow:
 class Ledger:
     projects: list[ProjectRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
-    problems: list[LedgerProblem] = field(default_factory=list)
-
-
-def _positions(header: list[object], columns: tuple[LedgerColumn, ...]) -> dict[str, int]:
-    keys = {header_key(text): column.field for column in columns for text in column.headers}
-    found: dict[str, int] = {}
-    for index, text in enumerate(header):
-        name = keys.get(header_key(text))
-        if name and name not in found:
-            found[name] = index
-    return found
-
-
-class _Reader:
-    """Checks the cells of one sheet, collecting every problem."""
-
-    def __init__(self, ledger: Ledger, sheet: str, header: list[object],
-                 columns: tuple[LedgerColumn, ...]) -> None:
-        self.ledger, self.sheet = ledger, sheet
-        self.positions = _positions(header, columns)
-        self.labels = {column.field: str(header[self.positions[column.field]])
-                       for column in columns if column.field in self.positions}
-        self.columns = columns
-        self.failed: set[str] = set()  # fields with a problem in the row being read
-        for column in columns:
-            if column.required and column.field not in self.positions:
-                self.problem(None, column.headers[0],
-                             _("The sheet has no column %(column)s.") % {
-                                 "column": column.headers[0]})
-
-    def problem(self, row: int | None, column: str, message: str) -> None:
-        self.ledger.problems.append(LedgerProblem(self.sheet, row, column, message))
-
-    def cell(self, cells: list[object], number: int, name: str,
-             parse: Callable[[object], object] = parsing.text) -> object:
-        index = self.positions.get(name)
-        raw = cells[index] if index is not None and index < len(cells) else None
-        label = self.labels.get(name, name)
-        try:
-            value = parse(raw)
-        except CellError as error:
-            self.complain(number, name, describe(Problem(number, label, error.code,
-                                                         error.params)))
-            return None
-        required = next(column.required for column in self.columns if column.field == name)
-        if value is None and required:
-            self.complain(number, name, describe(Problem(number, label, "required")))
-        return value
-
-    def complain(self, number: int, name: str, message: str) -> None:
-        self.failed.add(name)
-        self.problem(number, self.labels.get(name, name), message)
-
-    def named(self, cell: Callable[..., object], number: int, name: str,
-              table: dict[str, T], unknown: Callable[[str], str]) -> T | None:
-        """The item a cell names in any of its spellings; a problem when it names none."""
-        text = cell(name)
-        if not text:
-            return None
-        found = table.get(spelling_keys(str(text))[0])
-        if found is None:
-            self.complain(number, name, unknown(str(text)))
-        return found
-
-    def records(self, rows: list[list[object]], limit: int, too_many: str
-                ) -> Iterator[tuple[int, Callable[..., object]]]:
-        """Each non-blank row's number (as Excel shows it) and a reader of its cells; none
-        when the sheet is over ``limit`` rows."""
-        if len(rows) - 1 > limit:
-            self.problem(None, "", too_many % {"count": f"{limit:,}"})
-            return
-        for number, cells in enumerate(rows[1:], start=2):
-            if all(parsing.is_blank(cell) for cell in cells):
-                continue
-            self.failed.clear()
-            yield number, lambda name, parse=parsing.text, n=number, c=cells: self.cell(
-                c, n, name, parse)
-
-
-def _problem(code: str) -> Callable[[str], str]:
-    """The registry importer's wording of a problem with a cell's value."""
-    return lambda text: describe(Problem(None, "", code, {"value": text}))
+    problems: list[SheetProblem] = field(default_factory=list)
 
 
 def _unknown_department(text: str) -> str:
     return _("Unknown department “%(value)s”.") % {"value": text}
-
-
-def _by_spelling(items, *attributes: str) -> dict[str, object]:
-    return {key: item for item in items
-            for key in spelling_keys(*(str(getattr(item, name)) for name in attributes))}
 
 
 def read(sheets: list[tuple[str, list[list[object]]]], managed: Callable[[int], bool],
@@ -215,7 +113,7 @@ def read(sheets: list[tuple[str, list[list[object]]]], managed: Callable[[int], 
         elif header_key("阶段") in keys or header_key("Stage") in keys:
             kinds["events"] = (name, rows)
     if not kinds:
-        ledger.problems.append(LedgerProblem("", None, "", _(
+        ledger.problems.append(SheetProblem("", None, "", _(
             "No sheet of projects (with a column 投资方) or of stage events (with a column "
             "阶段) was found.")))
         return ledger
@@ -229,10 +127,10 @@ def read(sheets: list[tuple[str, list[list[object]]]], managed: Callable[[int], 
 def _read_projects(ledger: Ledger, sheet: str, rows: list[list[object]],
                    managed: Callable[[int], bool], projects: dict[int, Project],
                    today: dt.date) -> None:
-    reader = _Reader(ledger, sheet, rows[0], PROJECT_COLUMNS)
+    reader = SheetReader(ledger.problems, sheet, rows[0], PROJECT_COLUMNS)
     districts = district_keys()
-    clusters = _by_spelling(Cluster.objects.select_related("district"), "name", "code")
-    departments = _by_spelling(Department.objects.all(), "name", "code")
+    clusters = by_spelling(Cluster.objects.select_related("district"), "name", "code")
+    departments = by_spelling(Department.objects.all(), "name", "code")
     methods = {key: value for value, label in FastTrack.choices
                for key in spelling_keys(value, str(label))}
     names: dict[str, int] = {}
@@ -256,13 +154,14 @@ def _read_projects(ledger: Ledger, sheet: str, rows: list[list[object]],
                 number, "", "unknown_industry", {"value": code})))
         values["industry_code"] = code
         district_id = reader.named(cell, number, "district", districts,
-                                   _problem("unknown_district"))
+                                   cell_problem("unknown_district"))
         if district_id is not None and not managed(district_id):
             reader.complain(number, "district", _(
                 "You may not register or change projects of %(district)s.") % {
                 "district": cell("district")})
         values["district_id"] = district_id
-        cluster = reader.named(cell, number, "cluster", clusters, _problem("unknown_cluster"))
+        cluster = reader.named(cell, number, "cluster", clusters,
+                               cell_problem("unknown_cluster"))
         values["cluster_id"] = cluster.pk if cluster else None
         lead = reader.named(cell, number, "lead_department", departments, _unknown_department)
         values["lead_department_id"] = lead.pk if lead else None
@@ -299,7 +198,7 @@ MODEL_FIELDS = {"district_id": "district", "cluster_id": "cluster",
                 "lead_department_id": "lead_department"}
 
 
-def _check_model(reader: _Reader, number: int, values: dict) -> None:
+def _check_model(reader: SheetReader, number: int, values: dict) -> None:
     """What the model itself refuses (lengths, a cluster outside the district), by column,
     for the cells that passed the checks above."""
     fields = {MODEL_FIELDS.get(name, name) for name in values}
@@ -317,13 +216,13 @@ def _check_model(reader: _Reader, number: int, values: dict) -> None:
 def _read_events(ledger: Ledger, sheet: str, rows: list[list[object]],
                  managed: Callable[[int], bool], projects: dict[int, Project],
                  today: dt.date) -> None:
-    reader = _Reader(ledger, sheet, rows[0], EVENT_COLUMNS)
+    reader = SheetReader(ledger.problems, sheet, rows[0], EVENT_COLUMNS)
     if "project_id" not in reader.positions and "project_name" not in reader.positions:
         reader.problem(None, "项目编号", _("The sheet has no column %(column)s.") % {
             "column": "项目编号"})
         return
     stages = {key: code for code, name in NAMES.items() for key in spelling_keys(code, name)}
-    departments = _by_spelling(Department.objects.all(), "name", "code")
+    departments = by_spelling(Department.objects.all(), "name", "code")
     new_names = {row.values["name"] for row in ledger.projects if row.project is None}
     by_name: dict[str, list[Project]] = {}
     for project in projects.values():
