@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,13 +23,15 @@ from django.utils.translation import gettext as _
 from acupoint.accounts import scoping
 from acupoint.accounts.audit import record, snapshot
 from acupoint.accounts.roles import Role
-from acupoint.cultivation import evaluation
+from acupoint.cultivation import evaluation, importing
 from acupoint.cultivation.models import RUNG_NAMES, Application, Notice, Objection, Title
 from acupoint.engine.ladder import Verdict
 from acupoint.policies.models import PolicyFact
 from acupoint.registry.importing import parsing
 from acupoint.registry.importing.parsing import CellError
 from acupoint.registry.importing.problems import Problem, describe
+from acupoint.registry.importing.reading import UnreadableFile, open_sheets
+from acupoint.registry.importing.sheets import SheetProblem
 from acupoint.registry.models import Enterprise
 
 # 万元 on recognition, by rung (Qingdao: up to 100 万 for a newly recognised 小巨人, 2023).
@@ -290,3 +294,55 @@ def do_pay_reward(actor, application: Application, day: dt.date | None = None) -
             "day": application.reward_paid_on.isoformat()})
     return _advance(actor, application, [Application.Status.RECOGNISED], "pay",
                     reward_paid_on=day or timezone.localdate())
+
+
+@dataclass
+class DataImported:
+    enterprises: int = 0
+    values: int = 0
+    titles_added: int = 0
+    titles_skipped: int = 0
+    problems: list[SheetProblem] = field(default_factory=list)
+
+
+def do_import_data(actor, path: Path, original_name: str | None = None,
+                   today: dt.date | None = None) -> DataImported:
+    """Cultivation data and titles from Excel or CSV (`acupoint.cultivation.importing`): all
+    of it lands, or none of it and every problem is listed."""
+    if actor is not None and not scoping.may_import(actor):
+        raise PermissionDenied(_("Your role may not import data."))
+    today = today or timezone.localdate()
+    try:
+        sheets = open_sheets(path, original_name)
+    except UnreadableFile as error:
+        return DataImported(problems=[SheetProblem("", None, "", describe(
+            Problem(None, "", error.code, error.params)))])
+    allowed = scoping.import_districts(actor) if actor is not None else None
+    enterprises = Enterprise.objects.all() if allowed is None else \
+        Enterprise.objects.filter(district_id__in=allowed)
+    read = importing.read(sheets, evaluation.ladder().catalogue.variables, checked_value,
+                          {enterprise.credit_code: enterprise for enterprise in enterprises},
+                          today)
+    if read.problems:
+        return DataImported(problems=read.problems)
+    outcome = DataImported(enterprises=len(read.data))
+    source = f"import {original_name or path.name}"[:100]
+    with transaction.atomic():
+        for enterprise_id, values in read.data.items():
+            for name, value in values.items():
+                PolicyFact.objects.update_or_create(enterprise_id=enterprise_id, name=name,
+                                                    defaults={"value": value, "source": source})
+                outcome.values += 1
+        known = set(Title.objects.values_list("enterprise_id", "rung", "granted"))
+        for title in read.titles:
+            if (title.enterprise_id, title.rung, title.granted) in known:
+                outcome.titles_skipped += 1
+                continue
+            known.add((title.enterprise_id, title.rung, title.granted))
+            title.save()
+            outcome.titles_added += 1
+        record(actor, "cultivation.import", object_type="cultivation.Title", after={
+            "file": original_name or path.name, "enterprises": outcome.enterprises,
+            "values": outcome.values, "titles_added": outcome.titles_added,
+            "titles_skipped": outcome.titles_skipped})
+    return outcome

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from acupoint.cultivation.evaluation import ladder
 from acupoint.cultivation.models import RUNG_CHOICES
+from acupoint.registry.importing.reading import ACCEPTED_SUFFIXES
 
 DATA_FIELDS = ["niche_years", "main_revenue", "main_revenue_prev", "main_revenue_prev2",
                "net_profit", "debt_ratio", "rd_staff", "ip_high_value", "ip_class_i_own",
@@ -56,3 +59,13 @@ class ObjectionForm(forms.Form):
     text = forms.CharField(label=_("Objection"), max_length=4_000,
                            widget=forms.Textarea(attrs={"rows": 2}))
     raised_by = forms.CharField(label=_("Raised by"), required=False, max_length=200)
+
+
+class DataFileForm(forms.Form):
+    file = forms.FileField(label=_("Cultivation data (.xlsx, .xls or .csv)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
+            raise forms.ValidationError(_("Send an .xlsx, .xls or .csv file."))
+        return upload

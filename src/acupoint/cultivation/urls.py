@@ -16,6 +16,7 @@ urlpatterns = [
     path("notices/publish", views.publish, name="publish"),
     path("notices/<int:pk>/", views.notice_page, name="notice"),
     path("notices/<int:pk>/recognise", views.recognise, name="recognise"),
+    path("import", views.import_data, name="import"),
     path("pools/", views.pools, name="pools"),
     path("pools.xlsx", views.pools_export, name="pools-export"),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from acupoint.accounts import scoping
 from acupoint.accounts.roles import Role
-from acupoint.cultivation import actions, evaluation, reports, selectors
+from acupoint.cultivation import actions, evaluation, importing, reports, selectors
 from acupoint.cultivation.forms import (
     DATA_FIELDS,
     ApplyForm,
+    DataFileForm,
     DataForm,
     NoticeForm,
     ObjectionForm,
@@ -212,6 +216,26 @@ def recognise(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(count)s firms decided.") % {"count": len(recognised)})
     return redirect("cultivation:notice", pk)
+
+
+@login_required
+def import_data(request: HttpRequest) -> HttpResponse:
+    """Cultivation data and titles from Excel: all of it lands or none, every problem listed."""
+    if not scoping.may_import(request.user):
+        raise PermissionDenied(_("Your role may not import data."))
+    form = DataFileForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+            handle.flush()
+            outcome = actions.do_import_data(request.user, Path(handle.name),
+                                             original_name=upload.name)
+    return render(request, "cultivation/import.html", {
+        "form": form, "outcome": outcome,
+        "columns": importing.data_columns(evaluation.ladder().catalogue.variables)[1:]})
 
 
 def _pool_filters(request: HttpRequest) -> dict[str, str]:
