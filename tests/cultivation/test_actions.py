@@ -11,7 +11,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from acupoint.accounts.models import AuditEntry
+from acupoint.accounts.actions import do_create_user
+from acupoint.accounts.models import AuditEntry, User
+from acupoint.accounts.roles import Role
 from acupoint.cultivation import actions, evaluation
 from acupoint.cultivation.models import Application, Title
 from acupoint.policies.models import PolicyFact
@@ -37,12 +39,11 @@ INNOVATIVE_GAP = {"rd_spend": 199, "niche_years": 1, "ip_class_i": 1, "ip_class_
 
 def officer_of(enterprise):
     """A district officer of the enterprise's district."""
-    from acupoint.accounts.actions import do_create_user
-    from acupoint.accounts.roles import Role
-
     username = f"officer-{enterprise.district.code}"
-    return do_create_user(None, username=username, password=f"{username}-demo-2019",
-                          role=Role.DISTRICT_OFFICER, district=enterprise.district)
+    existing = User.objects.filter(username=username).first()
+    return existing or do_create_user(None, username=username,
+                                      password=f"{username}-demo-2019",
+                                      role=Role.DISTRICT_OFFICER, district=enterprise.district)
 
 
 def firm(users, revenue: float = 10_000, rd_spend: float = 300, employees: int = 100,

@@ -53,6 +53,7 @@ def _registered() -> None:
     if _PATHS:
         return
     from acupoint.accounts.models import AuditEntry
+    from acupoint.brands import models as brands
     from acupoint.clusters import models as race
     from acupoint.cocreation import models as cocreation
     from acupoint.cultivation import models as cultivation
@@ -108,6 +109,7 @@ def _registered() -> None:
     _register_cocreation(cocreation)
     _register_projects(projects)
     _register_cultivation(cultivation)
+    _register_brands(brands)
 
 
 def _register_cocreation(cocreation) -> None:
@@ -152,6 +154,20 @@ def _register_cultivation(cultivation) -> None:
                                   district=f"{prefix}enterprise__district",
                                   cluster=f"{prefix}enterprise__cluster"))
     register(cultivation.Notice, ScopePath(public=True))
+
+
+def _register_brands(brands) -> None:
+    """The brand register, its titles and its selections are public; an entry is seen by
+    its firm, district and cluster until it is shortlisted for the public vote; a vote by its
+    voter."""
+    for model in (brands.Brand, brands.BrandTitle, brands.Selection):
+        register(model, ScopePath(public=True))
+    public = [brands.Entry.Status.SHORTLISTED, brands.Entry.Status.AWARDED,
+              brands.Entry.Status.NOT_AWARDED]
+    register(brands.Entry, ScopePath(
+        enterprise="brand__enterprise", district="brand__enterprise__district",
+        cluster="brand__enterprise__cluster", open_to=Q(status__in=public)))
+    register(brands.Vote, ScopePath(owner="voter"))
 
 
 def role_of(user) -> str | None:

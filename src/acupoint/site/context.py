@@ -27,6 +27,7 @@ NAVIGATION = (
     ("cocreation:hub", _("Co-creation"), _ALL),
     ("projects:board", _("Projects"), {*_DATA_ROLES, Role.ENTERPRISE_USER}),
     ("cultivation:hub", _("Cultivation"), {*_DATA_ROLES, Role.ENTERPRISE_USER}),
+    ("brands:hub", _("Brands"), _ALL),
     ("registry:district-list", _("Districts"), _ALL),
     ("registry:import", _("Import"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
                                       Role.DISTRICT_OFFICER}),

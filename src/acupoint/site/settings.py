@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "acupoint.cocreation",
     "acupoint.projects",
     "acupoint.cultivation",
+    "acupoint.brands",
     "acupoint.dashboard",
 ]
 

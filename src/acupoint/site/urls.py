@@ -16,6 +16,7 @@ urlpatterns = [
     path("cocreation/", include("acupoint.cocreation.urls")),
     path("projects/", include("acupoint.projects.urls")),
     path("cultivation/", include("acupoint.cultivation.urls")),
+    path("brands/", include("acupoint.brands.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
