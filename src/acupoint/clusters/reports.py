@@ -74,13 +74,9 @@ def write_workbook(target: IO[bytes], user, assessment: Assessment) -> None:
 def write_report(target: IO[bytes], user, assessment: Assessment) -> None:
     """A Word report: method, leaderboard, rewards with their arithmetic, status decisions,
     and the race and pillar charts."""
-    from docx import Document
     from docx.shared import Cm
 
-    from acupoint.triage.reports import _chinese_fonts
-
-    document = Document()
-    _chinese_fonts(document)
+    document = rendering.word_document()
     document.add_heading(_("Cluster assessment %(period)s") % {"period": assessment.period},
                          level=0)
     document.add_paragraph(assessment.spec_data.get("name", ""))

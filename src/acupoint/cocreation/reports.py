@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from acupoint.cocreation import selectors
 from acupoint.cocreation.models import Comment, Round
 from acupoint.registry.exporting import ExportTable, write_xlsx
+from acupoint.site import rendering
 from acupoint.text.diff import ADDED, CHANGED, REMOVED, SAME, version_diff
 
 CHANGE_LABELS = {ADDED: gettext_lazy("added"), REMOVED: gettext_lazy("removed"),
@@ -40,12 +41,7 @@ def write_workbook(target: IO[bytes], user, consultation: Round) -> None:
 
 
 def write_report(target: IO[bytes], user, consultation: Round) -> None:
-    from docx import Document
-
-    from acupoint.triage.reports import _chinese_fonts
-
-    document = Document()
-    _chinese_fonts(document)
+    document = rendering.word_document()
     document.add_heading(_("Consultation report: %(title)s") % {"title": consultation.draft},
                          level=0)
     document.add_paragraph(_("%(kind)s, %(opens)s to %(closes)s, on version %(version)s.") % {

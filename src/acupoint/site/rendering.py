@@ -1,4 +1,5 @@
-"""Charts rendered to PNG for Word reports, from the same Vega-Lite specs the pages embed.
+"""Word reports: a document whose fonts show Chinese, and charts rendered to PNG from the same
+Vega-Lite specs the pages embed.
 
 vl-convert draws Chinese text as empty boxes unless a CJK font is registered, so the font
 folders of the machine (Debian's fonts-noto-cjk) and ACUPOINT_FONT_DIR are registered once.
@@ -33,3 +34,17 @@ def png(spec: dict, width: int = 600, scale: float = 2.0) -> bytes:
     config = fixed.get("config", {})
     fixed = {**fixed, "config": {**config, "font": "Noto Sans CJK SC"}}
     return vl_convert.vegalite_to_png(fixed, scale=scale)
+
+
+def word_document():
+    """A new Word document whose styles name an East Asian font: Word falls back to a font
+    without Chinese glyphs otherwise."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    document = Document()
+    for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
+        style = document.styles[style_name]
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        fonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
+    return document

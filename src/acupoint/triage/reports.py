@@ -109,11 +109,9 @@ def distribution_chart(counts: dict[str, Counter], title: str) -> dict | None:
 
 def write_report(target: IO[bytes], user, run: EvaluationRun) -> None:
     """A Word report: method, class counts by district with a chart, amounts, class lists."""
-    from docx import Document
     from docx.shared import Cm
 
-    document = Document()
-    _chinese_fonts(document)
+    document = rendering.word_document()
     document.add_heading(f"{run.spec_data.get('name', run.spec_name)} · {run.year}", level=0)
     document.add_paragraph(_("Status: %(status)s. Inputs fingerprint (SHA-256): %(sha)s.")
                            % {"status": run.get_status_display(), "sha": run.inputs_sha256})
@@ -167,13 +165,3 @@ def write_report(target: IO[bytes], user, run: EvaluationRun) -> None:
         document.add_paragraph(f"{result.enterprise.name}（{result.enterprise.credit_code}）",
                                style="List Bullet")
     document.save(target)
-
-
-def _chinese_fonts(document) -> None:
-    """Word falls back to a font without Chinese glyphs unless the East Asian font is named."""
-    from docx.oxml.ns import qn
-
-    for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
-        style = document.styles[style_name]
-        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-        fonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
