@@ -4,12 +4,14 @@ objection settled, recognition; candidate pools with targets and their .xlsx."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from docx import Document
 
 from acupoint.cultivation.models import Application, Notice, Title
 from tests.cultivation.test_actions import firm, officer_of
@@ -81,3 +83,20 @@ def test_pools_rank_ready_firms_and_export_them(users):
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert any(enterprise.credit_code in row for row in rows)
     assert client_for(users["enterprise"]).get(reverse("cultivation:pools")).status_code == 403
+
+
+def test_the_report_lists_pools_and_titles_about_to_expire(users):
+    enterprise = firm(users)
+    today = dt.date.today()
+    Title.objects.create(enterprise=enterprise, rung="single_champion",
+                         granted=today - dt.timedelta(days=900),
+                         expires=today + dt.timedelta(days=100))
+    client = client_for(users["analyst"])
+    html = client.get(reverse("cultivation:pools")).content.decode()
+    expiring = html.split('id="expiring"')[1].split("</ul>")[0]
+    assert enterprise.name in expiring and "单项冠军" in expiring
+    document = Document(io.BytesIO(b"".join(
+        client.get(reverse("cultivation:report")).streaming_content)))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "制造业单项冠军企业" in text and enterprise.name in text
+    assert document.inline_shapes  # the targets chart

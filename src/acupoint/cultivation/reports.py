@@ -1,14 +1,18 @@
-"""Candidate pools in Excel: one sheet per rung, the firms ready now and those close, with
-their points and what they lack."""
+"""The cultivation lists in Excel (one sheet per rung: the firms ready now and those close,
+with their points and what they lack) and the cultivation report in Word (targets, pools,
+titles about to expire)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from typing import IO
 
 from django.utils.translation import gettext as _
 
-from acupoint.cultivation.selectors import Pool
+from acupoint.cultivation.selectors import Candidate, Pool
 from acupoint.registry.exporting import ExportTable, write_xlsx
+from acupoint.site import charts, rendering
 
 
 def write_pools(target: IO[bytes], pools: list[Pool]) -> None:
@@ -25,3 +29,49 @@ def write_pools(target: IO[bytes], pools: list[Pool]) -> None:
                 for item in items]
         sheets[pool.name[:31]] = ExportTable(headers, [], iter(rows))
     write_xlsx(target, sheets or {_("Pools"): ExportTable(headers, [], iter(()))})
+
+
+def progress_chart(progress: list[dict]) -> dict:
+    return charts.bars([{"rung": row["rung"], "share": row["held"] / row["target"]}
+                        for row in progress], "rung", "share", _("Rung"),
+                       _("Share of the target held"))
+
+
+def write_report(target: IO[bytes], day: dt.date, scope: str, progress: list[dict],
+                 pools: list[Pool], expiring: list[Candidate]) -> None:
+    """培育工作报告: the titles held against the targets, each rung's pool, and the titles
+    about to expire with what they now fail."""
+    from docx.shared import Cm
+
+    document = rendering.word_document()
+    document.add_heading(_("Cultivation report %(day)s") % {"day": day.isoformat()}, level=0)
+    document.add_paragraph(_("Scope: %(scope)s. Rules in force on %(day)s.") % {
+        "scope": scope, "day": day.isoformat()})
+    document.add_heading(_("Titles held against the city's targets"), level=1)
+    document.add_picture(io.BytesIO(rendering.png(progress_chart(progress))), width=Cm(15))
+    table = document.add_table(rows=1, cols=3, style="Light Grid Accent 1")
+    for cell, text in zip(table.rows[0].cells, [_("Rung"), _("Held"), _("Target")],
+                          strict=True):
+        cell.text = text
+    for row in progress:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = (row["rung"], f"{row['held']:,}",
+                                                       f"{row['target']:,}")
+    for pool in pools:
+        document.add_heading(pool.name, level=1)
+        document.add_paragraph(_("%(ready)s firms ready now, %(close)s close.") % {
+            "ready": len(pool.ready), "close": len(pool.close)})
+        for item in pool.ready:
+            score = "" if item.verdict.score is None else f"（{item.verdict.score:g}）"
+            document.add_paragraph(f"{item.enterprise.name}{score}", style="List Number")
+        for item in pool.close:
+            document.add_paragraph(f"{item.enterprise.name}：{'；'.join(item.verdict.gaps)}",
+                                   style="List Bullet")
+    document.add_heading(_("Titles expiring within a year"), level=1)
+    for item in expiring:
+        document.add_paragraph(f"{item.enterprise.name} · {item.rung_name}："
+                               f"{'；'.join(item.verdict.gaps) or _('data missing')}",
+                               style="List Bullet")
+    if not expiring:
+        document.add_paragraph(_("None."))
+    document.save(target)

@@ -98,3 +98,24 @@ def progress(user, day: dt.date) -> list[dict]:
     counts = Counter(title.rung for title in titles(user) if title.valid_on(day))
     return [{"rung": RUNG_NAMES[rung], "held": counts.get(rung, 0), "target": target}
             for rung, target in TARGETS.items()]
+
+
+def expiring(user, day: dt.date, district: str = "", cluster: str = "") -> list[Candidate]:
+    """Titles that expire within a year, with the criteria in force they now fail (what a
+    re-review would find)."""
+    held = titles(user).filter(expires__gt=day, expires__lte=day + evaluation.EXPIRY_WINDOW)
+    if district:
+        held = held.filter(enterprise__district__name=district)
+    if cluster:
+        held = held.filter(enterprise__cluster__code=cluster)
+    held = list(held.select_related("enterprise__district"))
+    profiles = evaluation.profiles([title.enterprise_id for title in held], day)
+    found = []
+    for title in held:
+        spec = evaluation.in_force(title.rung, day)
+        if spec is None:
+            continue
+        verdict = evaluation.evaluator().evaluate(spec, profiles[title.enterprise_id])
+        if verdict.status == NOT_QUALIFIED:
+            found.append(Candidate(title.enterprise, title.rung, verdict))
+    return found

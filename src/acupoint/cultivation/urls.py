@@ -19,4 +19,5 @@ urlpatterns = [
     path("import", views.import_data, name="import"),
     path("pools/", views.pools, name="pools"),
     path("pools.xlsx", views.pools_export, name="pools-export"),
+    path("report.docx", views.report, name="report"),
 ]

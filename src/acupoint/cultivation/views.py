@@ -29,7 +29,6 @@ from acupoint.cultivation.forms import (
 )
 from acupoint.cultivation.models import RUNG_NAMES, Application, Notice, Objection
 from acupoint.registry.models import Cluster, District
-from acupoint.site import charts
 from acupoint.site.downloads import file_response
 from acupoint.site.notices import show_errors
 
@@ -244,27 +243,41 @@ def _pool_filters(request: HttpRequest) -> dict[str, str]:
 
 @login_required
 def pools(request: HttpRequest) -> HttpResponse:
-    if scoping.role_of(request.user) not in {*scoping.BUREAU_ROLES, Role.DISTRICT_OFFICER,
-                                            Role.CLUSTER_MANAGER}:
-        raise PermissionDenied
+    _require_lists(request.user)
     today = timezone.localdate()
     filters = _pool_filters(request)
     progress = selectors.progress(request.user, today)
     return render(request, "cultivation/pools.html", {
         "pools": selectors.pools(request.user, today, **filters), "filters": filters,
         "districts": District.objects.all(), "clusters": Cluster.objects.all(),
-        "progress": progress, "today": today,
-        "chart": charts.bars([{"rung": row["rung"], "share": row["held"] / row["target"]}
-                              for row in progress], "rung", "share", _("Rung"),
-                             _("Share of the target held"))})
+        "progress": progress, "today": today, "chart": reports.progress_chart(progress),
+        "expiring": selectors.expiring(request.user, today, **filters)})
+
+
+def _require_lists(user) -> None:
+    if scoping.role_of(user) not in {*scoping.BUREAU_ROLES, Role.DISTRICT_OFFICER,
+                                     Role.CLUSTER_MANAGER}:
+        raise PermissionDenied
 
 
 @login_required
 def pools_export(request: HttpRequest) -> FileResponse:
-    if scoping.role_of(request.user) not in {*scoping.BUREAU_ROLES, Role.DISTRICT_OFFICER,
-                                            Role.CLUSTER_MANAGER}:
-        raise PermissionDenied
+    _require_lists(request.user)
     today = timezone.localdate()
     found = selectors.pools(request.user, today, **_pool_filters(request))
     return file_response(lambda handle: reports.write_pools(handle, found),
                          f"cultivation-pools-{today.isoformat()}.xlsx")
+
+
+@login_required
+def report(request: HttpRequest) -> FileResponse:
+    """The cultivation report in Word for the user's scope and filters."""
+    _require_lists(request.user)
+    today = timezone.localdate()
+    filters = _pool_filters(request)
+    scope = "、".join(value for value in filters.values() if value) or _("the whole scope")
+    return file_response(lambda handle: reports.write_report(
+        handle, today, scope, selectors.progress(request.user, today),
+        selectors.pools(request.user, today, **filters),
+        selectors.expiring(request.user, today, **filters)),
+        f"cultivation-report-{today.isoformat()}.docx")
