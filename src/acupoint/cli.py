@@ -288,11 +288,12 @@ def demo(
     if latest:
         _publish_demo_evaluations([latest - 1, latest])
     logins = ensure_users()
-    from acupoint.demo import cocreation
+    from acupoint.demo import cocreation, ladder
     from acupoint.demo import projects as demo_projects
 
     cocreation.seed()
     demo_projects.seed()
+    ladder.seed()
     table = Table(title="Demo logins")
     for column in ("user", "password", "role", "scope"):
         table.add_column(column, no_wrap=column != "scope", overflow="fold")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from docx import Document
 
 from acupoint.cultivation.models import Application, Notice, Title
+from acupoint.demo import ladder
 from tests.cultivation.test_actions import firm, officer_of
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +101,15 @@ def test_the_report_lists_pools_and_titles_about_to_expire(users):
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert "制造业单项冠军企业" in text and enterprise.name in text
     assert document.inline_shapes  # the targets chart
+
+
+def test_the_demo_ladder_fills_the_pools_and_the_titles(users):
+    assert ladder.seed(count=60) > 0
+    assert ladder.seed(count=60) == 0  # once
+    assert Title.objects.exists()
+    html = client_for(users["analyst"]).get(reverse("cultivation:pools")).content.decode()
+    assert 'class="pool"' in html
+    enterprise = users["enterprise"].enterprise
+    page = client_for(users["enterprise"]).get(
+        reverse("cultivation:ladder", args=[enterprise.credit_code])).content.decode()
+    assert 'id="next-rung"' in page
