@@ -96,6 +96,7 @@ def ladder_view(enterprise: Enterprise, day: dt.date) -> LadderView:
                 if title.expires and title.expires - day <= EXPIRY_WINDOW
                 and title.rung in verdicts and verdicts[title.rung].status == NOT_QUALIFIED]
     return LadderView(day, held, [verdict for rung, verdict in verdicts.items()
-                                  if verdict.status == "qualified" and rung not in held_rungs],
+                                  if verdict.status == "qualified" and rung not in held_rungs
+                                  and rung != next_rung],
                       next_rung, verdicts.get(next_rung) if next_rung else None, expiring,
                       unavailable)

@@ -8,11 +8,12 @@ import datetime as dt
 import io
 from typing import IO
 
+import altair as alt
 from django.utils.translation import gettext as _
 
 from acupoint.cultivation.selectors import Candidate, Pool
 from acupoint.registry.exporting import ExportTable, write_xlsx
-from acupoint.site import charts, rendering
+from acupoint.site import rendering
 
 
 def write_pools(target: IO[bytes], pools: list[Pool]) -> None:
@@ -32,9 +33,16 @@ def write_pools(target: IO[bytes], pools: list[Pool]) -> None:
 
 
 def progress_chart(progress: list[dict]) -> dict:
-    return charts.bars([{"rung": row["rung"], "share": row["held"] / row["target"]}
-                        for row in progress], "rung", "share", _("Rung"),
-                       _("Share of the target held"))
+    """Each rung's titles held as a share of the city's target (100% at the right edge)."""
+    records = [{"rung": row["rung"], "share": row["held"] / row["target"],
+                "held": row["held"], "target": row["target"]} for row in progress]
+    chart = alt.Chart(alt.Data(values=records)).mark_bar(color="#1f5d99").encode(
+        y=alt.Y("rung:N", sort=None, title=None),
+        x=alt.X("share:Q", title=_("Share of the target held"),
+                scale=alt.Scale(domain=[0, 1], clamp=True), axis=alt.Axis(format="%")),
+        tooltip=["rung:N", "held:Q", "target:Q", alt.Tooltip("share:Q", format=".1%")],
+    ).properties(width="container", height=alt.Step(24))
+    return chart.to_dict()
 
 
 def write_report(target: IO[bytes], day: dt.date, scope: str, progress: list[dict],
