@@ -104,6 +104,7 @@ def test_the_ladder_view_shows_titles_next_rung_gaps_and_expiring_titles(users):
     assert later.next_rung == "little_giant"
     assert later.next_verdict.spec.rung.version == "2026"
     assert later.next_verdict.status == "not_qualified" and later.next_verdict.gaps
+    assert [verdict.spec.rung.version for verdict in later.other_versions] == ["2022"]
     # Expiring on 2026-09-01 and failing the 2026 rules it would be re-reviewed under.
     assert [title.rung for title, _verdict in later.expiring] == ["srdi_sme"]
 

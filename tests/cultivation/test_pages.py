@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from docx import Document
 
+from acupoint.cultivation import evaluation
+from acupoint.cultivation.evaluation import in_force as evaluation_in_force
 from acupoint.cultivation.models import Application, Notice, Title
 from acupoint.demo import ladder
 from tests.cultivation.test_actions import firm, officer_of
@@ -86,12 +88,18 @@ def test_pools_rank_ready_firms_and_export_them(users):
     assert client_for(users["enterprise"]).get(reverse("cultivation:pools")).status_code == 403
 
 
-def test_the_report_lists_pools_and_titles_about_to_expire(users):
+def holding(users, rung: str, granted_days_ago: int, expires_in_days: int):
+    """The test firm, holding ``rung`` since some days ago until some days from today."""
     enterprise = firm(users)
     today = dt.date.today()
-    Title.objects.create(enterprise=enterprise, rung="single_champion",
-                         granted=today - dt.timedelta(days=900),
-                         expires=today + dt.timedelta(days=100))
+    Title.objects.create(enterprise=enterprise, rung=rung,
+                         granted=today - dt.timedelta(days=granted_days_ago),
+                         expires=today + dt.timedelta(days=expires_in_days))
+    return enterprise
+
+
+def test_the_report_lists_pools_and_titles_about_to_expire(users):
+    enterprise = holding(users, "single_champion", 900, 100)
     client = client_for(users["analyst"])
     html = client.get(reverse("cultivation:pools")).content.decode()
     expiring = html.split('id="expiring"')[1].split("</ul>")[0]
@@ -113,3 +121,15 @@ def test_the_demo_ladder_fills_the_pools_and_the_titles(users):
     page = client_for(users["enterprise"]).get(
         reverse("cultivation:ladder", args=[enterprise.credit_code])).content.decode()
     assert 'id="next-rung"' in page
+
+
+def test_the_ladder_page_compares_the_next_rung_under_its_other_rule_version(users):
+    enterprise = holding(users, "srdi_sme", 30, 1_000)
+    today = dt.date.today()
+    html = client_for(users["enterprise"]).get(
+        reverse("cultivation:ladder", args=[enterprise.credit_code])).content.decode()
+    in_force = evaluation_in_force("little_giant", today)
+    other = next(spec for spec in evaluation.ladder().versions("little_giant")
+                 if spec is not in_force)
+    now, compared = html.split('id="other-versions"')
+    assert in_force.rung.document in now and other.rung.document in compared

@@ -68,6 +68,8 @@ class LadderView:
     next_verdict: Verdict | None
     expiring: list[tuple[Title, Verdict]] = field(default_factory=list)
     unavailable: list[str] = field(default_factory=list)  # rungs with no version in force
+    # The next rung under its other rule versions, to compare (2022 against 2026).
+    other_versions: list[Verdict] = field(default_factory=list)
 
 
 def in_force(rung: str, day: dt.date) -> RungSpec | None:
@@ -95,8 +97,10 @@ def ladder_view(enterprise: Enterprise, day: dt.date) -> LadderView:
     expiring = [(title, verdicts[title.rung]) for title in held
                 if title.expires and title.expires - day <= EXPIRY_WINDOW
                 and title.rung in verdicts and verdicts[title.rung].status == NOT_QUALIFIED]
+    next_verdict = verdicts.get(next_rung) if next_rung else None
+    others = [evaluator().evaluate(spec, profile) for spec in ladder().versions(next_rung)
+              if next_verdict is None or spec is not next_verdict.spec] if next_rung else []
     return LadderView(day, held, [verdict for rung, verdict in verdicts.items()
                                   if verdict.status == "qualified" and rung not in held_rungs
                                   and rung != next_rung],
-                      next_rung, verdicts.get(next_rung) if next_rung else None, expiring,
-                      unavailable)
+                      next_rung, next_verdict, expiring, unavailable, others)
