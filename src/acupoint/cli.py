@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -304,10 +305,13 @@ def demo(
     sys.stdout.flush()
     if serve_site:
         background = subprocess.Popen([sys.executable, "-m", "acupoint.cli", "worker"])
+        # A SIGTERM (a service manager, `kill`) unwinds like Ctrl-C, so the worker stops too.
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
         try:
             _manage("runserver", f"{host}:{port}", "--noreload")
         finally:
             background.terminate()
+            background.wait(timeout=30)
 
 
 @app.command("manage", context_settings={"allow_extra_args": True,

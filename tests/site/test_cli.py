@@ -9,7 +9,7 @@ from acupoint.cli import app
 
 runner = CliRunner()
 COMMANDS = ["demo", "serve", "worker", "demo-data", "import", "export", "createuser",
-            "recompute", "manage"]
+            "escalate", "recompute", "manage"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -80,3 +80,27 @@ def test_recompute_says_whether_a_stored_run_still_holds():
     changed = runner.invoke(app, ["recompute", str(run.pk)])
     assert changed.exit_code == 1
     assert "CHANGED" in changed.output and "firms differ" in changed.output
+
+
+@pytest.mark.django_db
+def test_escalate_raises_overdue_stages_once():
+    import datetime as dt
+
+    from acupoint.projects.actions import do_create_project
+    from acupoint.projects.models import Escalation
+    from acupoint.registry.models import District
+
+    project = do_create_project(None, name="示例项目", investor="示例公司", industry_code="3670",
+                                planned_investment=1.0, district=District.objects.first(),
+                                first_contact=dt.date(2025, 1, 2))
+    for stage, day in (("negotiation", dt.date(2025, 1, 6)), ("signing", dt.date(2025, 1, 7)),
+                       ("registration", dt.date(2025, 1, 8))):
+        project.events.create(stage=stage, day=day)
+    project.stage, project.stage_day = "registration", dt.date(2025, 1, 8)
+    project.save()
+    result = runner.invoke(app, ["escalate"])
+    assert result.exit_code == 0, result.output
+    assert "示例项目" in result.output and "立项" in result.output
+    assert Escalation.objects.filter(project=project, stage="filing").count() == 2
+    again = runner.invoke(app, ["escalate"])
+    assert "0 overdue stages escalated" in again.output
