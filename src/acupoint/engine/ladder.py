@@ -18,6 +18,7 @@ import ast
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -426,25 +427,22 @@ class Evaluator:
     def _gap(self, formula: str, row: Mapping[str, Any], label: str) -> tuple[str, float]:
         """The gap in words, and how far it is relative to the threshold (infinite when the
         condition is not one comparison: a title, a tag, a choice of routes)."""
-        node = parse(formula).tree.body
-        if isinstance(node, ast.BoolOp):
-            failing = [value for value in node.values
-                       if self._formula(ast.unparse(value))(row) is not True]
-            if isinstance(node.op, ast.And) and len(failing) == 1:
-                node = failing[0]
-            else:
+        kind, parts = _shape(formula)
+        if kind == "and":
+            failing = [part for part in parts if self._formula(part)(row) is not True]
+            if len(failing) != 1:
                 return label, float("inf")
-        if not (isinstance(node, ast.Compare) and len(node.ops) == 1
-                and type(node.ops[0]) in _ORDERED):
+            kind, parts = _shape(failing[0])
+        if kind != "compare":
             return label, float("inf")
-        left, right = ast.unparse(node.left), ast.unparse(node.comparators[0])
+        left, op, right = parts
         value, threshold = self._formula(left)(row), self._formula(right)(row)
         if value is None or threshold is None:
             return label, float("inf")
         variable = self.catalogue.variables.get(left)
         unit = variable.unit if variable else ""
         text = (f"{variable.label if variable else label} {format_value(value, unit)} → "
-                f"{_ORDERED[type(node.ops[0])]} {format_value(threshold, unit)}")
+                f"{op} {format_value(threshold, unit)}")
         extra = self._numerator_gap(variable, threshold, row)
         distance = abs(threshold - value) / (abs(threshold) or 1.0)
         return (f"{text}（{extra}）" if extra else text), distance
@@ -500,6 +498,19 @@ class Evaluator:
                 short -= item.next_gain
         return gaps + [f"{item.next_gap}（+{format_value(item.next_gain)} 分）"
                        for item in chosen]
+
+
+@lru_cache(maxsize=4096)
+def _shape(formula: str) -> tuple[str, tuple[str, ...]]:
+    """What a condition is made of, parsed once: a conjunction (its parts), one ordered
+    comparison (left, operator, right), or something else."""
+    node = parse(formula).tree.body
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+        return "and", tuple(ast.unparse(value) for value in node.values)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _ORDERED:
+        return "compare", (ast.unparse(node.left), _ORDERED[type(node.ops[0])],
+                           ast.unparse(node.comparators[0]))
+    return "other", ()
 
 
 def _all(outcomes: list[str]) -> bool | None:
