@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from docx import Document
 
-from acupoint.cultivation import evaluation
+from acupoint.cultivation import actions, evaluation
 from acupoint.cultivation.evaluation import in_force as evaluation_in_force
 from acupoint.cultivation.models import Application, Notice, Title
 from acupoint.demo import ladder
@@ -133,3 +133,23 @@ def test_the_ladder_page_compares_the_next_rung_under_its_other_rule_version(use
                  if spec is not in_force)
     now, compared = html.split('id="other-versions"')
     assert in_force.rung.document in now and other.rung.document in compared
+
+
+
+def test_the_bureau_records_a_little_giants_reward_payment_on_the_notice(users):
+    enterprise = holding(users, "srdi_sme", 400, 700)
+    giant = actions.do_apply(users["admin"], enterprise, "little_giant",
+                             dt.date.today() - dt.timedelta(days=20))
+    actions.do_recommend(users["admin"], giant, True)
+    actions.do_score(users["admin"], giant, 90)
+    notice = actions.do_publish_notice(users["admin"], "little_giant", [giant], title="公示",
+                                       published_on=dt.date.today() - dt.timedelta(days=10))
+    actions.do_recognise(users["admin"], notice)
+    bureau = client_for(users["admin"])
+    page = bureau.get(reverse("cultivation:notice", args=[notice.pk])).content.decode()
+    assert "100" in page and 'class="inline pay"' in page
+    bureau.post(reverse("cultivation:pay", args=[giant.pk]))
+    giant.refresh_from_db()
+    assert giant.reward_paid_on == dt.date.today()
+    assert 'class="inline pay"' not in Client().get(
+        reverse("cultivation:notice", args=[notice.pk])).content.decode()

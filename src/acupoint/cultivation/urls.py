@@ -12,6 +12,7 @@ urlpatterns = [
     path("applications/<int:pk>/recommend", views.recommend, name="recommend"),
     path("applications/<int:pk>/score", views.score, name="score"),
     path("applications/<int:pk>/object", views.object_to, name="object"),
+    path("applications/<int:pk>/pay", views.pay, name="pay"),
     path("objections/<int:pk>/settle", views.settle, name="settle"),
     path("notices/publish", views.publish, name="publish"),
     path("notices/<int:pk>/", views.notice_page, name="notice"),

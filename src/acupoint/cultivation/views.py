@@ -237,6 +237,17 @@ def import_data(request: HttpRequest) -> HttpResponse:
         "columns": importing.data_columns(evaluation.ladder().catalogue.variables)[1:]})
 
 
+@login_required
+@require_POST
+def pay(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    try:
+        actions.do_pay_reward(request.user, application)
+    except ValidationError as error:
+        show_errors(request, error)
+    return redirect("cultivation:notice", application.notice_id)
+
+
 def _pool_filters(request: HttpRequest) -> dict[str, str]:
     return {key: request.GET.get(key, "").strip() for key in ("district", "cluster")}
 
