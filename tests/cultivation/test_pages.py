@@ -13,11 +13,13 @@ from django.test import Client
 from django.urls import reverse
 from docx import Document
 
+from acupoint.accounts.actions import do_issue_token
 from acupoint.cultivation import actions, evaluation
 from acupoint.cultivation.evaluation import in_force as evaluation_in_force
 from acupoint.cultivation.models import Application, Notice, Title
 from acupoint.demo import ladder
-from tests.cultivation.test_actions import firm, officer_of
+from acupoint.registry.models import Enterprise
+from tests.cultivation.test_actions import INNOVATIVE_GAP, firm, officer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +48,7 @@ def test_an_enterprise_sees_its_ladder_with_the_next_rung_and_applies(users):
     mine = client.get(reverse("cultivation:ladder", args=[enterprise.credit_code]))
     assert f'<span class="status">{application.get_status_display()}</span>' in \
         mine.content.decode()
-    other = Title.objects.model.enterprise.field.related_model.objects.exclude(
-        pk=enterprise.pk).first()
+    other = Enterprise.objects.exclude(pk=enterprise.pk).first()
     assert client.get(reverse("cultivation:ladder", args=[other.credit_code])).status_code \
         == 404
 
@@ -153,3 +154,22 @@ def test_the_bureau_records_a_little_giants_reward_payment_on_the_notice(users):
     assert giant.reward_paid_on == dt.date.today()
     assert 'class="inline pay"' not in Client().get(
         reverse("cultivation:notice", args=[notice.pk])).content.decode()
+
+
+def test_the_ladder_api_answers_in_the_callers_scope(users):
+    enterprise = firm(users, **INNOVATIVE_GAP)
+    token = do_issue_token(None, users["enterprise"], "test")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    answer = Client().get(f"/api/cultivation/enterprises/{enterprise.credit_code}/ladder",
+                          **auth)
+    assert answer.status_code == 200, answer.content
+    data = answer.json()
+    assert data["next_rung"]["rung"] == "innovative_sme"
+    assert data["next_rung"]["status"] == "not_qualified"
+    assert data["next_rung"]["gaps"] == [
+        "研发投入强度 1.99% → ≥ 2%（研发费用 +1 万元）（+5 分）"]
+    other = Enterprise.objects.exclude(pk=enterprise.pk).first()
+    assert Client().get(f"/api/cultivation/enterprises/{other.credit_code}/ladder",
+                        **auth).status_code == 404
+    assert Client().get(f"/api/cultivation/enterprises/{enterprise.credit_code}/ladder"
+                        ).status_code == 401

@@ -30,3 +30,4 @@ api = NinjaAPI(title="Acupoint API", version=__version__, urls_namespace="api",
 api.add_router("/", "acupoint.registry.api.router")
 api.add_router("/policy", "acupoint.policies.api.router")
 api.add_router("/projects", "acupoint.projects.api.router")
+api.add_router("/cultivation", "acupoint.cultivation.api.router")
