@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connections
 
 from tests.conftest import chromium_path, load_city_and_users, require
 
@@ -29,6 +30,10 @@ def browser_page(monkeypatch):
                                                "data:", "blob:")) else None)
         page.outside_requests = outside
         yield page
+        # The test body ran its queries inside Playwright's event loop, where Django keeps
+        # connections apart from the thread's: close them here, or the test database cannot
+        # be dropped at the end of the run ("being accessed by other users").
+        connections.close_all()
         browser.close()
 
 
