@@ -94,7 +94,7 @@ class Selection(models.Model):
 
 class Entry(models.Model):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", _("Submitted by the firm")
         RECOMMENDED = "recommended", _("Recommended by the district")
         REVIEWED = "reviewed", _("Reviewed by experts")
         SHORTLISTED = "shortlisted", _("Shortlisted for the vote")

@@ -40,7 +40,8 @@ class ApplyForm(forms.Form):
 class RecommendForm(forms.Form):
     recommend = forms.ChoiceField(label=_("Recommendation"), choices=[
         ("yes", _("Recommend")), ("no", _("Do not recommend"))])
-    note = forms.CharField(label=_("Note"), required=False, max_length=2_000)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2_000,
+                           widget=forms.TextInput(attrs={"placeholder": _("Reason")}))
 
 
 class ScoreForm(forms.Form):

@@ -76,7 +76,7 @@ class Notice(models.Model):
 
 class Application(models.Model):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", _("Submitted by the firm")
         RECOMMENDED = "recommended", _("Recommended by the district")
         NOT_RECOMMENDED = "not_recommended", _("Not recommended")
         SCORED = "scored", _("Scored by experts")
