@@ -19,8 +19,9 @@ from acupoint.accounts import scoping
 from acupoint.accounts.audit import record
 from acupoint.accounts.roles import Role
 from acupoint.brands.models import Brand, BrandTitle, Category, Entry, Programme, Selection, Vote
+from acupoint.cultivation.evaluation import profiles
 from acupoint.policies.models import PolicyFact
-from acupoint.registry.models import AnnualData, Enterprise
+from acupoint.registry.models import Enterprise
 
 # 万元, by programme and category; a programme without floors takes any revenue.
 REVENUE_FLOORS = {Programme.FAMOUS: {Category.CONSUMER: 2_000, Category.PRODUCTION: 3_000,
@@ -53,12 +54,6 @@ def do_open_selection(actor, programme: str, year: int) -> Selection:
     return selection
 
 
-def latest_revenue(enterprise: Enterprise, day: dt.date) -> float | None:
-    row = (AnnualData.objects.filter(enterprise=enterprise, year__lt=day.year)
-           .exclude(revenue=None).order_by("-year").first())
-    return row.revenue if row else None
-
-
 @transaction.atomic
 def do_enter(actor, selection: Selection, brand: Brand, day: dt.date | None = None) -> Entry:
     """A brand entered into a selection, with the programme's floors checked."""
@@ -68,7 +63,7 @@ def do_enter(actor, selection: Selection, brand: Brand, day: dt.date | None = No
         raise ValidationError(_("This selection takes no more entries."))
     if Entry.objects.filter(selection=selection, brand=brand).exists():
         raise ValidationError(_("%(brand)s is already entered.") % {"brand": brand})
-    revenue = latest_revenue(brand.enterprise, day)
+    revenue = profiles([brand.enterprise_id], day)[brand.enterprise_id].get("revenue")
     floor = REVENUE_FLOORS.get(selection.programme, {}).get(brand.category)
     if floor is not None:
         if revenue is None:

@@ -62,6 +62,7 @@ def profiles(enterprise_ids: Iterable[int], day: dt.date) -> dict[int, dict[str,
 @dataclass
 class LadderView:
     day: dt.date
+    profile: dict[str, Any]  # the firm's data the verdicts were reached on
     held: list[Title]
     qualifies: list[Verdict]
     next_rung: str | None
@@ -100,7 +101,7 @@ def ladder_view(enterprise: Enterprise, day: dt.date) -> LadderView:
     next_verdict = verdicts.get(next_rung) if next_rung else None
     others = [evaluator().evaluate(spec, profile) for spec in ladder().versions(next_rung)
               if next_verdict is None or spec is not next_verdict.spec] if next_rung else []
-    return LadderView(day, held, [verdict for rung, verdict in verdicts.items()
+    return LadderView(day, profile, held, [verdict for rung, verdict in verdicts.items()
                                   if verdict.status == "qualified" and rung not in held_rungs
                                   and rung != next_rung],
                       next_rung, next_verdict, expiring, unavailable, others)

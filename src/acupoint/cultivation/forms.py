@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from acupoint.cultivation.evaluation import ladder
 from acupoint.cultivation.models import RUNG_CHOICES
-from acupoint.registry.importing.reading import ACCEPTED_SUFFIXES
+from acupoint.registry.forms import TableFileField
 
 DATA_FIELDS = ["niche_years", "main_revenue", "main_revenue_prev", "main_revenue_prev2",
                "net_profit", "debt_ratio", "rd_staff", "ip_high_value", "ip_class_i_own",
@@ -63,10 +61,4 @@ class ObjectionForm(forms.Form):
 
 
 class DataFileForm(forms.Form):
-    file = forms.FileField(label=_("Cultivation data (.xlsx, .xls or .csv)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
-            raise forms.ValidationError(_("Send an .xlsx, .xls or .csv file."))
-        return upload
+    file = TableFileField(label=_("Cultivation data (.xlsx, .xls or .csv)"))

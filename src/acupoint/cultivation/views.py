@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +28,7 @@ from acupoint.cultivation.models import RUNG_NAMES, Application, Notice, Objecti
 from acupoint.registry.models import Cluster, District
 from acupoint.site.downloads import file_response
 from acupoint.site.notices import show_errors
+from acupoint.site.uploads import saved_upload
 
 
 @login_required
@@ -58,13 +56,12 @@ def ladder_page(request: HttpRequest, credit_code: str) -> HttpResponse:
     enterprise = _enterprise(request, credit_code)
     today = timezone.localdate()
     view = evaluation.ladder_view(enterprise, today)
-    profile = evaluation.profiles([enterprise.pk], today)[enterprise.pk]
     may_act = _may_act_for(request.user, enterprise)
     return render(request, "cultivation/ladder.html", {
         "enterprise": enterprise, "view": view, "today": today,
         "next_name": RUNG_NAMES.get(view.next_rung or "", ""),
         "applications": selectors.applications(request.user).filter(enterprise=enterprise),
-        "data_form": DataForm(initial_values=profile) if may_act else None,
+        "data_form": DataForm(initial_values=view.profile) if may_act else None,
         "may_act": may_act, "variables": evaluation.ladder().catalogue.variables})
 
 
@@ -226,12 +223,8 @@ def import_data(request: HttpRequest) -> HttpResponse:
     outcome = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-            handle.flush()
-            outcome = actions.do_import_data(request.user, Path(handle.name),
-                                             original_name=upload.name)
+        with saved_upload(upload) as path:
+            outcome = actions.do_import_data(request.user, path, original_name=upload.name)
     return render(request, "cultivation/import.html", {
         "form": form, "outcome": outcome,
         "columns": importing.data_columns(evaluation.ladder().catalogue.variables)[1:]})

@@ -3,13 +3,11 @@ are the model's and the actions'."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from acupoint.projects.models import STAGE_CHOICES, Department, FastTrack, Project
-from acupoint.registry.importing.reading import ACCEPTED_SUFFIXES
+from acupoint.registry.forms import TableFileField
 from acupoint.registry.models import Cluster, District
 
 
@@ -75,12 +73,6 @@ class CloseForm(forms.Form):
 
 
 class LedgerForm(forms.Form):
-    file = forms.FileField(label=_("Project ledger (.xlsx, .xls or .csv)"), help_text=_(
+    file = TableFileField(label=_("Project ledger (.xlsx, .xls or .csv)"), help_text=_(
         "The ledger export is the template: a sheet of projects (a row with a project number "
         "updates that project, one without creates a project) and a sheet of stage events."))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
-            raise forms.ValidationError(_("Send an .xlsx, .xls or .csv file."))
-        return upload

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +29,7 @@ from acupoint.registry.models import Cluster, District
 from acupoint.site import charts as site_charts
 from acupoint.site.downloads import file_response
 from acupoint.site.notices import show_errors
+from acupoint.site.uploads import saved_upload
 
 
 def _filters(request: HttpRequest, status: str = "") -> dict[str, str]:
@@ -272,12 +270,8 @@ def import_ledger(request: HttpRequest) -> HttpResponse:
     outcome = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-            handle.flush()
-            outcome = actions.do_import_ledger(request.user, Path(handle.name),
-                                               original_name=upload.name)
+        with saved_upload(upload) as path:
+            outcome = actions.do_import_ledger(request.user, path, original_name=upload.name)
     return render(request, "projects/import.html", {"form": form, "outcome": outcome})
 
 

@@ -26,17 +26,21 @@ class EnterpriseFilterForm(forms.Form):
         self.fields["cluster"].choices = [("", _("All"))] + [(c.code, c.name) for c in clusters]
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File (.csv, .xlsx, .xls, .parquet)"))
-    source = forms.CharField(label=_("Source"), required=False, max_length=100,
-                             help_text=_("Where the figures come from, e.g. 税务局 2024 年报."))
+class TableFileField(forms.FileField):
+    """An uploaded table the importers read (CSV, Excel, Parquet), refused by its name
+    otherwise."""
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and Path(value.name).suffix.lower() not in ACCEPTED_SUFFIXES:
             raise forms.ValidationError(_("Accepted files: %(suffixes)s") % {
                 "suffixes": ", ".join(sorted(ACCEPTED_SUFFIXES))})
-        return upload
+
+
+class ImportForm(forms.Form):
+    file = TableFileField(label=_("File (.csv, .xlsx, .xls, .parquet)"))
+    source = forms.CharField(label=_("Source"), required=False, max_length=100,
+                             help_text=_("Where the figures come from, e.g. 税务局 2024 年报."))
 
 
 class CalendarForm(forms.Form):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +20,9 @@ from acupoint.registry.forms import CalendarForm, EnterpriseFilterForm, ImportFo
 from acupoint.registry.importing.problems import describe, locate
 from acupoint.registry.models import CalendarDay, ImportBatch
 from acupoint.site import charts
+from acupoint.site.downloads import file_response
 from acupoint.site.notices import show_errors
+from acupoint.site.uploads import saved_upload
 
 CHART_MEASURES = ("revenue", "tax", "value_added", "energy_tce", "rd_spend", "employees")
 
@@ -88,10 +87,8 @@ def registry_export(request: HttpRequest, file_format: str) -> FileResponse:
         table = request.GET.get("table", "enterprises")
         source = (exporting.annual_table(annual) if table == "annual"
                   else exporting.enterprise_table(chosen))
-        handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        exporting.write_parquet(handle, source)
-        handle.seek(0)
-        return FileResponse(handle, as_attachment=True, filename=f"{table}.parquet")
+        return file_response(lambda handle: exporting.write_parquet(handle, source),
+                             f"{table}.parquet")
     return _xlsx_response("enterprises.xlsx", {
         _("Enterprises"): exporting.enterprise_table(chosen),
         _("Annual data"): exporting.annual_table(annual),
@@ -99,10 +96,7 @@ def registry_export(request: HttpRequest, file_format: str) -> FileResponse:
 
 
 def _xlsx_response(filename: str, sheets: dict) -> FileResponse:
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    exporting.write_xlsx(handle, sheets)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    return file_response(lambda handle: exporting.write_xlsx(handle, sheets), filename)
 
 
 def cluster_list(request: HttpRequest) -> HttpResponse:
@@ -153,13 +147,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-            handle.flush()
-            batch = actions.do_import_file(request.user, Path(handle.name),
-                                           original_name=upload.name,
+        with saved_upload(upload) as path:
+            batch = actions.do_import_file(request.user, path, original_name=upload.name,
                                            source=form.cleaned_data["source"])
         return redirect("registry:import-batch", batch.pk)
     batches = scoping.visible(request.user, ImportBatch).select_related("user")[:50]
