@@ -42,10 +42,6 @@ class Spread:
         return cls(len(values), percentile(values, 0.5), percentile(values, 0.9),
                    sum(value <= target for value in values), target)
 
-    @property
-    def share_within(self) -> float | None:
-        return self.within / self.count if self.count else None
-
 
 @dataclass
 class Comparison:

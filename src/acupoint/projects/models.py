@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from acupoint.engine.process import ORDER, STAGES
+from acupoint.engine.process import STAGES
 from acupoint.registry.models import Cluster, District, Enterprise, validate_industry_class
 
 STAGE_CHOICES = [(code, name) for code, name in STAGES]
@@ -131,10 +131,6 @@ class Project(models.Model):
         if unknown:
             raise ValidationError({"methods": _("Unknown fast-track methods: %(methods)s") % {
                 "methods": ", ".join(map(str, unknown))}})
-
-    @property
-    def stage_position(self) -> int:
-        return ORDER.get(self.stage, -1)
 
     def method_labels(self) -> list[str]:
         return [FastTrack(method).label for method in self.methods]

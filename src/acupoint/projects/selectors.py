@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from acupoint.accounts import scoping
 from acupoint.accounts.roles import Role
-from acupoint.engine.process import DEFAULT_LIMITS, NAMES, STAGES, Event, Overdue, next_stage
+from acupoint.engine.process import DEFAULT_LIMITS, NAMES, STAGES, Event, next_stage
 from acupoint.projects.models import Department, Escalation, Project, StageEvent, StageRule
 from acupoint.workdays import working_days
 
@@ -88,12 +88,6 @@ class Card:
     @property
     def waiting_for_name(self) -> str:
         return NAMES.get(self.waiting_for or "", "")
-
-    def as_overdue(self) -> Overdue | None:
-        if not self.overdue or self.project.stage_day is None:
-            return None
-        return Overdue(self.waiting_for or "", self.project.stage_day, self.waited or 0,
-                       self.limit or 0)
 
 
 def card(project: Project, stage_limits: dict[str, int], today: dt.date) -> Card:
