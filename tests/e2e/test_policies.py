@@ -24,7 +24,7 @@ def test_enterprise_sees_its_policies_and_bureau_simulates_a_change(
     eligible = page.locator('article.eligible[data-clause="demo-manufacturing/'
                             'digital-transformation"]')
     assert "60 万元" in eligible.locator(".amount").inner_text()
-    assert "0.2 * 300" in eligible.locator(".arithmetic").inner_text()
+    assert "数字化改造投入 300 万元 × 20% = 60 万元" in eligible.locator(".arithmetic").inner_text()
     assert "✓" in eligible.locator(".conditions").inner_text()
     near = page.locator('article.near[data-clause="demo-market/first-unit-equipment"]')
     assert near.locator(".gap").inner_text() == "首台（套）装备销售额 460 万元，需 ≥ 500 万元"

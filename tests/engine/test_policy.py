@@ -155,7 +155,9 @@ def test_amount_arithmetic_respects_formula_cap_and_unknowns():
     [full] = explain_profile(lib, {"revenue": 5000, "rd_spend": 200,
                                    "equipment_investment": 2000}, DAY)
     assert full.status == ELIGIBLE and full.amount == 400
-    assert "0.2 * 2000" in full.arithmetic and "400" in full.arithmetic
+    # In words, with the label and unit of the datum and the rate as a percentage.
+    assert full.arithmetic.startswith("取较小值（设备投资 2,000 万元 × 20%，500） = 400 万元")
+    assert "equipment_investment" not in full.arithmetic
     [small] = explain_profile(lib, {"revenue": 5000, "rd_spend": 200,
                                     "equipment_investment": 100}, DAY)
     assert small.amount == 20

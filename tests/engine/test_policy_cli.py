@@ -10,9 +10,9 @@ from acupoint.engine.policy import shipped_dir
 
 runner = CliRunner()
 PROFILES = """credit_code,industry,above_scale,revenue,revenue_prev,rd_spend,nev_key_component,\
-project_equipment_investment
-A1,3670,true,12000,9000,400,true,2000
-A2,3612,true,8000,7800,224,false,
+project_equipment_investment,founded,fixed_asset_investment,project_invoiced_sales
+A1,3670,true,12000,9000,400,true,2000,2022-03-01,2500,true
+A2,3612,true,8000,7800,224,false,,2015-05-01,300,false
 """
 
 

@@ -50,7 +50,7 @@ def test_the_demo_enterprise_qualifies_for_one_clause_and_narrowly_misses_anothe
     near = {item["e"].key: item for item in response.context["near"]}
     digital = eligible["demo-manufacturing/digital-transformation"]
     assert digital["e"].amount == 60
-    assert "0.2 * 300" in digital["e"].arithmetic
+    assert digital["e"].arithmetic.startswith("数字化改造投入 300 万元 × 20% = 60 万元")
     assert near["demo-market/first-unit-equipment"]["gap"] == \
         "首台（套）装备销售额 460 万元，需 ≥ 500 万元"
     html = response.content.decode()

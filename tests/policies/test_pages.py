@@ -26,9 +26,9 @@ def client_for(users, username=None) -> Client:
 
 
 @pytest.mark.parametrize(("query", "expected", "absent"), [
-    ("加氢站", "加氢站运营补贴", "技术改造设备投资补助"),
-    ("新能源汽车 补贴", "其他零部件项目设备投资补助", "出口奖励"),
-    ("研发投入后补助", "研发投入后补助", "加氢站运营补贴"),
+    ("加氢站", "加氢站运营补助", "技术改造设备投资补助"),
+    ("新能源汽车 奖补", "其他零部件新设企业项目设备投资奖补", "出口奖励"),
+    ("研发投入后补助", "研发投入后补助", "加氢站运营补助"),
 ])
 def test_the_library_searches_chinese_words(users, query, expected, absent):
     response = client_for(users).get(reverse("policies:library"), {"q": query})
@@ -99,8 +99,8 @@ def test_publishing_a_bad_file_lists_every_problem_with_its_line(users):
     source = (shipped_dir() / "qingdao_nev_2022.yaml").read_text(encoding="utf-8")
     bad = source.replace("policy:\n  id: qd-nev-2022", "policy:\n  id: qd-nev-2022-draft") \
         .replace('"vehicle_sales_increase > 0"', '"vehicle_sale > 0"').replace(
-        "      - {from: 2024-01-01, to: 2024-12-31, value: 15}",
-        "      - {from: 2023-06-01, to: 2024-12-31, value: 15}")
+        "    values: [{from: 2022-12-29, value: 0.005}]",
+        "    values: [{from: 2022-12-29, value: 0.005}, {from: 2023-06-01, value: 0.004}]", 1)
     before = AuditEntry.objects.count()
     response = client_for(users, "admin").post(reverse("policies:publish"), {"text": bad})
     assert response.status_code == 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+from django.db.models import Max
 
 from acupoint.policies.actions import do_rematch, publish_shipped
 from acupoint.policies.models import (
@@ -20,7 +21,7 @@ from acupoint.policies.models import (
     PolicyFact,
     Rating,
 )
-from acupoint.registry.models import Enterprise
+from acupoint.registry.models import AnnualData, Enterprise
 from acupoint.workdays import is_workday
 
 SOURCE = "合成演示数据"
@@ -59,6 +60,8 @@ def _facts(industry: str, rng: np.random.Generator) -> dict[str, object]:
         if draw[1] < 0.1:
             facts["nev_key_component"] = True
             facts["project_equipment_investment"] = round(float(rng.lognormal(7.5, 1)), 1)
+        if draw[0] < 0.3 or draw[1] < 0.1:
+            facts["project_invoiced_sales"] = bool(draw[11] < 0.7)
         if draw[2] < 0.03:
             facts["nev_vehicle_maker"] = True
             facts["vehicle_sales_prev"] = round(float(rng.lognormal(12, 0.5)), 0)
@@ -96,16 +99,19 @@ def _applications(today: dt.date, rng: np.random.Generator) -> None:
     """Some of the eligible firms applied earlier this year; most were paid within the 60
     working days of 快申快享, a few are still waiting."""
     eligible = list(Match.objects.filter(status="eligible", amount__gt=0)
-                    .exclude(clause__mode="auto").values_list("enterprise_id", "clause_id",
-                                                              "amount")[:400])
+                    .exclude(clause__mode="auto").values_list(
+                        "enterprise_id", "clause_id", "amount", "clause__period_from")[:400])
+    latest = dict(AnnualData.objects.filter(year__lt=today.year).values("enterprise_id")
+                  .annotate(year=Max("year")).values_list("enterprise_id", "year"))
     start = dt.date(today.year, 1, 5)
     applications = []
-    for enterprise_id, clause_id, amount in eligible:
+    for enterprise_id, clause_id, amount, yearly in eligible:
         if rng.uniform() > 0.4:
             continue
         submitted = _workday_after(start, int(rng.integers(0, 120)))
         application = Application(enterprise_id=enterprise_id, clause_id=clause_id,
                                   estimated=amount, submitted_on=submitted,
+                                  year=latest.get(enterprise_id) if yearly else None,
                                   status=Application.Status.SUBMITTED)
         if rng.uniform() < 0.8:
             application.status = Application.Status.APPROVED

@@ -50,6 +50,11 @@ def _draw(name: str, kind: str, source: str, revenue: np.ndarray,
         return np.array([f"QD{number:02d}" for number in rng.integers(1, 15, size)])
     if name in LEVELS:
         return rng.choice(LEVELS[name], size)
+    if kind == "date":
+        days = rng.integers(0, 15 * 365, size)
+        return (np.datetime64("2010-01-01") + days.astype("timedelta64[D]")).astype(str)
+    if name == "year":
+        return rng.integers(2021, 2026, size)
     if kind == "bool":
         # Registry flags are common; the policy tags (NEV maker, H2 station…) are rare.
         share = 0.3 if name in ("above_scale", "major_accident") else 0.05

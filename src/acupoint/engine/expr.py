@@ -81,6 +81,8 @@ class Scope:
     # min()/max() of values one of which is unknown: unknown (policy amounts), or the least
     # of the known ones as SQL's LEAST gives it (scorecards).
     unknown_spreads: bool = False
+    # Names read from another column: a clause's ``already_granted`` is its own column.
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
     def names(self) -> list[str]:
         return [*self.table.columns, *self.params]
@@ -191,6 +193,8 @@ class _Compiler:
         return ibis.null() if node.value is None else node.value
 
     def visit_Name(self, node: ast.Name) -> Any:
+        if node.id in self.scope.aliases:
+            return self.table[self.scope.aliases[node.id]]
         if node.id in self.table.columns:
             return self.table[node.id]
         if node.id.endswith("_") and node.id[:-1] in self.table.columns:

@@ -60,9 +60,12 @@ class Variable(_Model):
 
     label: str
     unit: str = ""
-    kind: Literal["number", "integer", "bool", "text"] = "number"
+    # A date is held as ISO text (2022-01-01), so that it compares in order in SQL and in
+    # Python alike: ``founded >= '2022-01-01'``.
+    kind: Literal["number", "integer", "bool", "text", "date"] = "number"
     formula: Formula | None = None
-    source: Literal["registry", "annual", "fact", "triage", "derived"] = "fact"
+    # records: what the platform's own application and payment records say (already granted).
+    source: Literal["registry", "annual", "fact", "triage", "derived", "records"] = "fact"
     description: str = ""
     # What an enterprise without the datum has: a tag not set is false, a title not held is
     # 'none'. Without a default, a missing datum makes the conditions on it unknown.
@@ -100,7 +103,21 @@ class DatedValue(_Model):
         return self
 
 
-class Parameter(_Model):
+class Cited(_Model):
+    """Where a part's numbers come from: a document and article (``source``), or a value the
+    bureau sets locally (``placeholder``: why, and who sets it)."""
+
+    source: str = ""
+    placeholder: str = ""
+
+    @model_validator(mode="after")
+    def _one_provenance(self) -> Cited:
+        if self.source and self.placeholder:
+            raise ValueError("give source or placeholder, not both")
+        return self
+
+
+class Parameter(Cited):
     """An amount or rate whose value changes on dates (as OpenFisca parameters do)."""
 
     label: str = ""
@@ -125,7 +142,7 @@ class Parameter(_Model):
         return None
 
 
-class Condition(_Model):
+class Condition(Cited):
     when: Formula
     label: str = ""
 
@@ -135,19 +152,29 @@ class Condition(_Model):
         return {"when": data} if isinstance(data, str) else data
 
 
-class BenefitTier(_Model):
+class BenefitTier(Cited):
     when: Formula
     amount: Formula
 
 
-class Benefit(_Model):
-    """What an eligible enterprise receives; a benefit without a formula is not money."""
+class Benefit(Cited):
+    """What an eligible enterprise receives; a benefit without a formula is not money.
+
+    A cap holds per claim, or (``cap_over: policy_period``) for a firm over the whole policy
+    period: each year's amount is then at most what earlier years left of it."""
 
     formula: Formula | None = None
     tiers: list[BenefitTier] = []
     unit: str = "万元"
     cap: float | None = Field(None, ge=0)
+    cap_over: Literal["claim", "policy_period"] = "claim"
     text: str = ""
+
+    @model_validator(mode="after")
+    def _cumulative_cap_has_cap(self) -> Benefit:
+        if self.cap_over == "policy_period" and self.cap is None:
+            raise ValueError("cap_over: policy_period needs a cap")
+        return self
 
     @model_validator(mode="after")
     def _one_way(self) -> Benefit:
@@ -160,7 +187,24 @@ class Benefit(_Model):
         return bool(self.formula or self.tiers)
 
 
-class Clause(_Model):
+class ClausePeriod(_Model):
+    """The years whose figures a clause rewards (2022–2024: growth in 2022, 2023 and 2024);
+    a year outside them earns nothing, whenever it is claimed."""
+
+    start: int = Field(alias="from", ge=1900, le=2200)
+    end: int | None = Field(None, alias="to", ge=1900, le=2200)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ClausePeriod:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"'to' {self.end} is before 'from' {self.start}")
+        return self
+
+    def text(self) -> str:
+        return f"{self.start}–{self.end}" if self.end else f"{self.start}–"
+
+
+class Clause(Cited):
     id: ClauseId
     article: str
     title: str
@@ -169,12 +213,25 @@ class Clause(_Model):
     support: Literal[SUPPORT_TYPES]  # type: ignore[valid-type]
     mode: Literal[MODES] = "apply"  # type: ignore[valid-type]
     industries: list[str] = []
+    period: ClausePeriod | None = None
     conditions: list[Condition] = Field(min_length=1)
     benefit: Benefit = Benefit()
     documents: list[str] = []
-    text: str = Field(min_length=1)
-    source: str = ""
+    # The document's own words (条款原文), or, where only a summary is at hand, the summary
+    # (摘要): a page never shows a summary as the original.
+    text: str = ""
+    summary: str = ""
     illustrative: bool | None = None
+
+    @model_validator(mode="after")
+    def _worded(self) -> Clause:
+        if not self.text.strip() and not self.summary.strip():
+            raise ValueError("a clause needs its text (the document's own words) or a summary")
+        return self
+
+    @property
+    def wording(self) -> str:
+        return self.text or self.summary
 
 
 class PolicyInfo(_Model):
@@ -199,7 +256,8 @@ class PolicyInfo(_Model):
 
 
 class Expectation(_Model):
-    status: Literal["eligible", "ineligible", "unknown"]
+    # not_in_force: the policy (or the clause) does not apply on the test's date at all.
+    status: Literal["eligible", "ineligible", "unknown", "not_in_force"]
     amount: float | None = None
     near_miss: bool | None = None
 
@@ -207,12 +265,14 @@ class Expectation(_Model):
 class PolicyTest(_Model):
     name: str
     date: dt.date | None = None
-    enterprise: dict[str, float | int | bool | str | None]
+    enterprise: dict[str, bool | int | float | dt.date | str | None]
     expect: dict[str, Expectation] = Field(min_length=1)
 
 
 class Policy(_Model):
     policy: PolicyInfo
+    # A whole file of values the bureau sets itself (the illustrative examples): why.
+    placeholder: str = ""
     parameters: dict[str, Parameter] = {}
     clauses: list[Clause] = Field(min_length=1)
     tests: list[PolicyTest] = []
@@ -235,8 +295,8 @@ class Policy(_Model):
             self.policy.illustrative
 
 
-POLICY_MODELS = (Policy, PolicyInfo, Parameter, DatedValue, Clause, Condition, Benefit,
-                 BenefitTier, PolicyTest, Expectation)
+POLICY_MODELS = (Policy, PolicyInfo, Parameter, DatedValue, Clause, ClausePeriod, Condition,
+                 Benefit, BenefitTier, PolicyTest, Expectation)
 
 
 @dataclass
@@ -394,11 +454,42 @@ def industry_condition(clause: Clause) -> str | None:
     return " or ".join(f"industry.startswith('{code}')" for code in clause.industries)
 
 
+YEAR = "year"
+ALREADY_GRANTED = "already_granted"
+
+
+def granted_column(key: str) -> str:
+    """The profile column with what one clause already granted a firm in earlier years; a
+    plain ``already_granted`` column serves every clause of a one-policy file (the CLI)."""
+    return f"{ALREADY_GRANTED}:{key}"
+
+
+def period_condition(clause: Clause) -> Condition | None:
+    period = clause.period
+    if period is None:
+        return None
+    when = f"{YEAR} >= {period.start}" + (f" and {YEAR} <= {period.end}" if period.end else "")
+    return Condition(when=when, label=f"奖励年度 {period.text()} 年")
+
+
+def cumulative_cap_condition(clause: Clause) -> Condition | None:
+    """Nothing more once a firm has had the whole cap of the policy period. Written as a
+    negation so that it is never taken for a near miss."""
+    benefit = clause.benefit
+    if benefit.cap_over != "policy_period" or benefit.cap is None:
+        return None
+    return Condition(when=f"not ({ALREADY_GRANTED} >= {benefit.cap:g})",
+                     label=f"政策期内累计未达上限 {benefit.cap:g} {benefit.unit}")
+
+
 def conditions_of(clause: Clause) -> list[Condition]:
-    """The conditions as evaluated: the industry filter (if any) first, then the clause's."""
+    """The conditions as evaluated: the industry filter and the clause's period first, then
+    the clause's own, then the cumulative cap (if any)."""
     industry = industry_condition(clause)
     first = [Condition(when=industry, label="行业")] if industry else []
-    return [*first, *clause.conditions]
+    period = period_condition(clause)
+    cap = cumulative_cap_condition(clause)
+    return [*first, *([period] if period else []), *clause.conditions, *([cap] if cap else [])]
 
 
 def formulas_of(clause: Clause) -> Iterable[tuple[tuple[str | int, ...], str, str]]:

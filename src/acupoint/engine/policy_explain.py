@@ -8,8 +8,6 @@ semantics as the vectorised matching, in about a millisecond for the whole libra
 
 from __future__ import annotations
 
-import ast
-import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +15,16 @@ from functools import cached_property
 from typing import Any
 
 from acupoint.engine.expr import parse
-from acupoint.engine.policy import Catalogue, Clause, Library, Policy
+from acupoint.engine.policy import (
+    ALREADY_GRANTED,
+    Benefit,
+    Catalogue,
+    Clause,
+    Library,
+    Parameter,
+    Policy,
+    granted_column,
+)
 from acupoint.engine.rowwise import Compiled, compile_row
 from acupoint.engine.rules import (
     ELIGIBLE,
@@ -28,6 +35,7 @@ from acupoint.engine.rules import (
     coerce,
     near_band,
 )
+from acupoint.engine.wording import CHINESE, Term, Words, in_words, number
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,7 @@ class Explainer:
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
         self.catalogue = matcher.library.catalogue
+        self._terms_by_policy: dict[str, dict[str, Term]] = {}
 
     @cached_property
     def _derived(self) -> list[tuple[str, Compiled]]:
@@ -123,9 +132,12 @@ class Explainer:
         return compiled
 
     def profile_row(self, profile: Mapping[str, Any]) -> dict[str, Any]:
-        """The profile typed by the catalogue, with the derived variables computed."""
+        """The profile typed by the catalogue, with the derived variables computed (and what
+        each clause already granted, kept under its own name)."""
         row = {name: coerce(_or_default(profile.get(name), variable.default), variable.kind)
                for name, variable in self.catalogue.variables.items() if not variable.formula}
+        row.update({name: coerce(value, "number") for name, value in profile.items()
+                    if name.startswith(f"{ALREADY_GRANTED}:") and value is not None})
         for name, formula in self._derived:
             value = formula(row)
             row[name] = None if value is None else float(value)
@@ -157,6 +169,9 @@ class Explainer:
 
     def _explain_one(self, compiled: _CompiledPlan, row: dict[str, Any]) -> Explanation:
         plan = compiled.plan
+        own = granted_column(plan.key)
+        if own in row:
+            row = {**row, ALREADY_GRANTED: row[own]}
         outcomes: list[ConditionOutcome] = []
         for index, condition in enumerate(plan.conditions):
             value = compiled.conditions[index](row)
@@ -179,14 +194,21 @@ class Explainer:
                   else UNKNOWN if any(item.outcome == "unknown" for item in outcomes)
                   else ELIGIBLE)
         near = self._near(compiled, outcomes) if status == INELIGIBLE else False
-        amount, formula = self._amount(compiled, row)
+        amount, raw, formula = self._amount(compiled, row)
         shown = None if status == INELIGIBLE and not near else amount
         values = {**row, **plan.params}
         return Explanation(
             key=plan.key, policy=plan.policy, clause=plan.clause, status=status,
             amount=shown, near_miss=near, conditions=outcomes,
-            arithmetic=arithmetic(plan.clause, formula, values, shown),
+            arithmetic=arithmetic(plan.clause, formula, values, shown, self._terms(plan),
+                                  raw if shown is not None else None),
             parameters=dict(plan.params))
+
+    def _terms(self, plan: ClausePlan) -> dict[str, Term]:
+        policy_id = plan.policy.policy.id
+        if policy_id not in self._terms_by_policy:
+            self._terms_by_policy[policy_id] = terms_of(self.catalogue, plan.policy.parameters)
+        return self._terms_by_policy[policy_id]
 
     def _near(self, compiled: _CompiledPlan, outcomes: list[ConditionOutcome]) -> bool:
         failed = [index for index, item in enumerate(outcomes) if item.outcome == "failed"]
@@ -199,21 +221,31 @@ class Explainer:
         return low <= item.value <= high
 
     def _amount(self, compiled: _CompiledPlan, row: dict[str, Any]) -> tuple[
-            float | None, str | None]:
-        """The capped amount and the formula that gave it (the tier that applies)."""
+            float | None, float | None, str | None]:
+        """The capped amount, the amount before the cap, and the formula that gave it (the
+        tier that applies)."""
         benefit = compiled.plan.clause.benefit
         if compiled.formula is not None:
-            amount, formula = _float(compiled.formula(row)), benefit.formula
+            raw, formula = _float(compiled.formula(row)), benefit.formula
         else:
             chosen = next((index for index, (when, _) in enumerate(compiled.tiers)
                            if when(row)), None)
             if chosen is None:
-                return None, None
-            amount = _float(compiled.tiers[chosen][1](row))
+                return None, None, None
+            raw = _float(compiled.tiers[chosen][1](row))
             formula = benefit.tiers[chosen].amount
-        if amount is not None and benefit.cap is not None:
-            amount = min(amount, benefit.cap)
-        return amount, formula
+        amount = raw
+        if raw is not None and benefit.cap is not None:
+            amount = min(raw, remaining_cap(benefit, row))
+        return amount, raw, formula
+
+
+def remaining_cap(benefit: Benefit, row: Mapping[str, Any]) -> float:
+    """The cap, less what earlier years granted when it holds over the policy period."""
+    assert benefit.cap is not None
+    if benefit.cap_over != "policy_period":
+        return benefit.cap
+    return max(benefit.cap - float(row.get(ALREADY_GRANTED) or 0), 0.0)
 
 
 def _or_default(value: Any, default: Any) -> Any:
@@ -238,43 +270,51 @@ def missing_inputs(catalogue: Catalogue, names: Iterable[str],
     return tuple(dict.fromkeys(missing))
 
 
-class _Substitute(ast.NodeTransformer):
-    def __init__(self, values: Mapping[str, Any]) -> None:
-        self.values = values
-
-    def visit_Name(self, node: ast.Name) -> ast.AST:
-        if node.id in self.values:
-            value = self.values[node.id]
-            return ast.Name("?") if value is None else ast.Constant(_number(value))
-        return node
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, float):
-        return round(value, 4)
-    return value
+def terms_of(catalogue: Catalogue, parameters: Mapping[str, Parameter] | None = None
+             ) -> dict[str, Term]:
+    """How every variable and parameter reads in an explanation: its label and unit."""
+    terms = {name: Term(variable.label, variable.unit)
+             for name, variable in catalogue.variables.items()}
+    terms.update({name: Term(parameter.label or name, parameter.unit)
+                  for name, parameter in (parameters or {}).items()})
+    return terms
 
 
 def arithmetic(clause: Clause, formula: str | None, values: Mapping[str, Any],
-               amount: float | None) -> str:
-    """The amount's formula with the enterprise's values put in: ``min(0.2 * 2000, 1000) = 400``."""
+               amount: float | None, terms: Mapping[str, Term], raw: float | None = None,
+               words: Words = CHINESE) -> str:
+    """The amount in words with the enterprise's figures put in:
+    ``项目设备投资 2,000 万元 × 20% = 400 万元（上限 1,000 万元）``."""
     benefit = clause.benefit
     if not benefit.monetary:
         return benefit.text
     if formula is None:
         return ""
-    tree = copy.deepcopy(parse(formula).tree)  # parsed trees are shared: never edit one
-    substituted = ast.unparse(_Substitute(values).visit(tree))
-    steps = list(dict.fromkeys([formula, substituted]))
-    text = " = ".join(steps)
-    if benefit.cap is not None:
-        text += f"; 上限 {_number(benefit.cap)}"
+    text = in_words(formula, values, terms, words)
+    unit = benefit.unit
+    capped = raw is not None and amount is not None and round(raw, 2) != round(amount, 2)
     if amount is not None:
-        result = f"{_number(round(amount, 2))} {benefit.unit}"
-        text = result if text == str(_number(round(amount, 2))) else f"{text} = {result}"
+        result = number(round(amount, 2), unit)
+        if capped:
+            text += f" = {number(round(raw, 2), unit)}，超过上限，按 {result}"
+        elif text != number(round(amount, 2)):
+            text += f" = {result}"
+        else:
+            text = result
+    if benefit.cap is not None:
+        text += f"（{cap_words(benefit, values)}）"
     return text
+
+
+def cap_words(benefit: Benefit, values: Mapping[str, Any]) -> str:
+    """``上限 1,000 万元``, or for a cap over the policy period what is left of it."""
+    assert benefit.cap is not None
+    cap = number(benefit.cap, benefit.unit)
+    if benefit.cap_over != "policy_period":
+        return f"上限 {cap}"
+    granted = float(values.get(ALREADY_GRANTED) or 0)
+    left = number(max(benefit.cap - granted, 0), benefit.unit)
+    return f"政策期内累计上限 {cap}，已获 {number(granted, benefit.unit)}，尚余 {left}"
 
 
 def near_miss_text(outcome: ConditionOutcome, catalogue: Catalogue) -> str:

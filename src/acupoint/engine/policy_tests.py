@@ -51,7 +51,11 @@ def _compare(policy: Policy, test: str, clause_id: str, expected: Expectation,
         return TestOutcome(policy.policy.id, test, clause_id, passed, message)
 
     if got is None or row is None:
-        return outcome(False, "the clause is not in force on the test's date")
+        return outcome(expected.status == "not_in_force",
+                       "ok" if expected.status == "not_in_force"
+                       else "the clause is not in force on the test's date")
+    if expected.status == "not_in_force":
+        return outcome(False, f"expected the clause not in force, but it is ({got.status})")
     if got.status != expected.status:
         reasons = "; ".join(f"{item.label}: {item.outcome}" for item in got.conditions
                             if item.outcome != "met")

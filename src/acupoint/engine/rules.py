@@ -37,7 +37,16 @@ from acupoint.engine.backends import (
     write,
 )
 from acupoint.engine.expr import Scope, parse
-from acupoint.engine.policy import Catalogue, Clause, Condition, Library, Policy, conditions_of
+from acupoint.engine.policy import (
+    ALREADY_GRANTED,
+    Catalogue,
+    Clause,
+    Condition,
+    Library,
+    Policy,
+    conditions_of,
+    granted_column,
+)
 from acupoint.engine.rowwise import compile_row
 
 ELIGIBLE, INELIGIBLE, UNKNOWN = "eligible", "ineligible", "unknown"
@@ -50,9 +59,10 @@ CODE_INELIGIBLE, CODE_ELIGIBLE, CODE_UNKNOWN, CODE_NEAR = 0, 1, 2, 3
 # simulation), which is one column per clause instead of two per condition.
 KEEPS = ("relevant", "all", "eligible")
 _ORDERED = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥"}
-_IBIS_TYPES = {"number": "float64", "integer": "int64", "bool": "boolean", "text": "string"}
+_IBIS_TYPES = {"number": "float64", "integer": "int64", "bool": "boolean", "text": "string",
+               "date": "string"}
 _ARROW_TYPES = {"number": pa.float64(), "integer": pa.int64(), "bool": pa.bool_(),
-                "text": pa.string()}
+                "text": pa.string(), "date": pa.string()}
 # Text columns are dictionary-encoded: a batch's rows point into its enterprises, clauses and
 # statuses instead of copying the text once per pair.
 MATCH_SCHEMA = pa.schema([
@@ -75,6 +85,9 @@ def prepare(table: ir.Table, catalogue: Catalogue, entity: str = ENTITY) -> ir.T
         if variable.default is not None:
             column = column.fill_null(coerce(variable.default, variable.kind))
         columns[name] = column.name(name)
+    for name in table.columns:
+        if name.startswith(f"{ALREADY_GRANTED}:"):
+            columns[name] = table[name].cast("float64").fill_null(0).name(name)
     prepared = table.select(**columns)
     for name, variable in catalogue.variables.items():
         if variable.formula:
@@ -102,11 +115,16 @@ class Comparison:
 
 
 def comparison_of(condition: Condition) -> Comparison | None:
+    """The condition as an ordered comparison of numbers, or None (text and dates compare in
+    order too, but a date is not "within 10%" of another)."""
     node = parse(condition.when).tree.body
     if not (isinstance(node, ast.Compare) and len(node.ops) == 1
             and type(node.ops[0]) in _ORDERED):
         return None
     left, right = node.left, node.comparators[0]
+    if any(isinstance(side, ast.Constant) and isinstance(side.value, str)
+           for side in (left, right)):
+        return None
     return Comparison(ast.unparse(left), _ORDERED[type(node.ops[0])], ast.unparse(right),
                       left.id if isinstance(left, ast.Name) else None)
 
@@ -138,7 +156,9 @@ class ClausePlan:
         # SQL's LEAST skips nulls: min(0.2 * unknown, 1000) must stay unknown, not be 1000.
         params = {name: ibis.null("float64") if value is None else float(value)
                   for name, value in self.params.items()}
-        return Scope(table, params=params, unknown_spreads=True)
+        own = granted_column(self.key)
+        aliases = {ALREADY_GRANTED: own} if own in table.columns else {}
+        return Scope(table, params=params, unknown_spreads=True, aliases=aliases)
 
     def columns(self, table: ir.Table, tolerance: float) -> dict[str, ir.Value]:
         """Per condition its outcome (``o{k}``: true, false, or null when a datum is
@@ -191,7 +211,11 @@ class ClausePlan:
         else:
             return ibis.null("float64")
         if benefit.cap is not None:
-            amount = ibis.ifelse(amount > benefit.cap, benefit.cap, amount)
+            cap: Any = benefit.cap
+            if benefit.cap_over == "policy_period":
+                cap = (benefit.cap - _as_float(parse(ALREADY_GRANTED).compile(scope))).clip(
+                    lower=0)
+            amount = ibis.ifelse(amount > cap, cap, amount)
         return amount
 
 
@@ -429,6 +453,11 @@ def profile_table(profiles: Sequence[Mapping[str, Any]], catalogue: Catalogue,
         if not variable.formula:
             columns[name] = pa.array([coerce(profile.get(name), variable.kind)
                                       for profile in profiles], _ARROW_TYPES[variable.kind])
+    granted = sorted({name for profile in profiles for name in profile
+                      if name.startswith(f"{ALREADY_GRANTED}:")})
+    for name in granted:
+        columns[name] = pa.array([coerce(profile.get(name), "number") for profile in profiles],
+                                 pa.float64())
     return pa.table(columns)
 
 
@@ -442,4 +471,6 @@ def coerce(value: Any, kind: str) -> Any:
         return float(value)
     if kind == "text":
         return str(value)
+    if kind == "date":
+        return value.isoformat()[:10] if isinstance(value, dt.date) else str(value)
     return bool(value)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,9 +21,11 @@ from acupoint.accounts import scoping
 from acupoint.accounts.audit import record
 from acupoint.accounts.roles import Role
 from acupoint.engine import backends
-from acupoint.engine.policy import Policy, parse_policy, policy_files, shipped_dir
+from acupoint.engine.policy import YEAR, Policy, parse_policy, policy_files, shipped_dir
+from acupoint.engine.policy_explain import terms_of
 from acupoint.engine.rules import ELIGIBLE, UNKNOWN, Matcher
 from acupoint.engine.spec import SpecError, read_text
+from acupoint.engine.wording import in_words, number
 from acupoint.policies import library, profiles
 from acupoint.policies.models import (
     Application,
@@ -73,9 +75,14 @@ def do_publish_policy(acting_user, text: str, source: str = "policy.yaml",
                     "document": document, "clause_id": clause.id, "position": position,
                     "article": clause.article, "title": clause.title, "chain": clause.chain,
                     "side": clause.side, "support": clause.support, "mode": clause.mode,
-                    "industries": clause.industries, "text": clause.text,
-                    "benefit": _benefit_text(clause), "unit": clause.benefit.unit,
-                    "cap": clause.benefit.cap, "documents": clause.documents,
+                    "industries": clause.industries, "text": clause.wording,
+                    "text_is_summary": not clause.text,
+                    "benefit": _benefit_text(policy, clause), "unit": clause.benefit.unit,
+                    "cap": clause.benefit.cap,
+                    "cap_over_period": clause.benefit.cap_over == "policy_period",
+                    "period_from": clause.period.start if clause.period else None,
+                    "period_to": clause.period.end if clause.period else None,
+                    "documents": clause.documents,
                     "conditions": [item.label or item.when for item in clause.conditions]})
             kept.append(row.pk)
         removed = document.clauses.exclude(pk__in=kept)
@@ -88,13 +95,19 @@ def do_publish_policy(acting_user, text: str, source: str = "policy.yaml",
     return document
 
 
-def _benefit_text(clause) -> str:
+def _benefit_text(policy: Policy, clause) -> str:
+    """The benefit in words (labels, not identifiers), with its unit and cap."""
     benefit = clause.benefit
     if not benefit.monetary:
         return benefit.text
-    formula = benefit.formula or " / ".join(tier.amount for tier in benefit.tiers)
-    cap = f"，上限 {benefit.cap:g} {benefit.unit}" if benefit.cap is not None else ""
-    return f"{formula}（{benefit.unit}）{cap}"
+    terms = terms_of(library.catalogue(), policy.parameters)
+    formulas = [benefit.formula] if benefit.formula else [tier.amount for tier in benefit.tiers]
+    formula = "；".join(in_words(item, None, terms) for item in formulas)
+    cap = ""
+    if benefit.cap is not None:
+        scope = "政策期内累计" if benefit.cap_over == "policy_period" else ""
+        cap = f"，{scope}上限 {number(benefit.cap, benefit.unit)}"
+    return f"{formula}（{benefit.unit}）{cap}"[:300]
 
 
 def do_withdraw_policy(acting_user, document: PolicyDocument) -> None:
@@ -162,7 +175,11 @@ def do_rematch(acting_user, trigger: str, enterprise_ids: Iterable[int] | None =
                                   batch_size=2000)
         stale = [match.pk for pair, match in known.items() if pair not in keep]
         Match.objects.filter(pk__in=stale).delete()
-        _grant_automatic(run, day)
+        codes = table.column("credit_code").to_pylist()
+        figures = table.column(YEAR).to_pylist()
+        _grant_automatic(run, day, {enterprises[code]: year
+                                    for code, year in zip(codes, figures, strict=True)
+                                    if code in enterprises})
         run.new_matches = len(new)
         run.seconds = time.perf_counter() - started
         run.save(update_fields=["new_matches", "seconds"])
@@ -171,15 +188,17 @@ def do_rematch(acting_user, trigger: str, enterprise_ids: Iterable[int] | None =
     return run
 
 
-def _grant_automatic(run: MatchRun, day: dt.date) -> None:
+def _grant_automatic(run: MatchRun, day: dt.date, years: dict[int, int | None]) -> None:
     """免申即享: an eligible match on a clause granted without application is recorded as
-    granted, pending the bureau's verification, without the enterprise doing anything."""
+    granted, pending the bureau's verification, without the enterprise doing anything (once
+    per year of figures on a clause claimed yearly)."""
     eligible = (Match.objects.filter(run=run, status=ELIGIBLE, clause__mode="auto")
-                .values_list("enterprise_id", "clause_id", "amount"))
+                .values_list("enterprise_id", "clause_id", "amount", "clause__period_from"))
     Application.objects.bulk_create([
         Application(enterprise_id=enterprise_id, clause_id=clause_id, estimated=amount,
-                    status=Application.Status.PENDING_VERIFICATION, submitted_on=day)
-        for enterprise_id, clause_id, amount in eligible], ignore_conflicts=True)
+                    status=Application.Status.PENDING_VERIFICATION, submitted_on=day,
+                    year=years.get(enterprise_id) if yearly is not None else None)
+        for enterprise_id, clause_id, amount, yearly in eligible], ignore_conflicts=True)
 
 
 def do_set_fact(acting_user, enterprise: Enterprise, name: str, value: Any,
@@ -221,19 +240,27 @@ def _typed(value: Any, kind: str) -> Any:
 
 def do_apply(acting_user, enterprise: Enterprise, clause: PolicyClause,
              day: dt.date | None = None) -> Application:
+    """Apply for a clause the enterprise qualifies for: once for a one-off clause, once per
+    year of figures for a clause claimed yearly (the database holds each to one)."""
     _own_or_bureau(acting_user, enterprise)
+    day = day or timezone.localdate()
     match = Match.objects.filter(enterprise=enterprise, clause=clause,
                                  status__in=(ELIGIBLE, UNKNOWN)).first()
     if match is None:
         raise ValidationError(_("This enterprise does not qualify for this clause."))
-    if Application.objects.filter(enterprise=enterprise, clause=clause).exists():
+    year = profiles.figures_year(enterprise, day) if clause.period_from is not None else None
+    existing = Application.objects.filter(enterprise=enterprise, clause=clause, year=year)
+    if existing.exists():
         raise ValidationError(_("An application for this clause already exists."))
-    with transaction.atomic():
-        application = Application.objects.create(
-            enterprise=enterprise, clause=clause, status=Application.Status.SUBMITTED,
-            estimated=match.amount, submitted_on=day or timezone.localdate(),
-            created_by=acting_user if getattr(acting_user, "pk", None) else None)
-        record(acting_user, "policies.apply", application)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                enterprise=enterprise, clause=clause, status=Application.Status.SUBMITTED,
+                estimated=match.amount, submitted_on=day, year=year,
+                created_by=acting_user if getattr(acting_user, "pk", None) else None)
+            record(acting_user, "policies.apply", application)
+    except IntegrityError:
+        raise ValidationError(_("An application for this clause already exists.")) from None
     return application
 
 
@@ -248,16 +275,24 @@ _NEXT = {
 def do_decide_application(acting_user, application: Application, status: str,
                           on: dt.date, amount: float | None = None,
                           note: str = "") -> Application:
-    """Approve, reject or pay an application; dates may not run backwards."""
+    """Approve, reject or pay an application; dates may not run backwards, and a cap over the
+    policy period holds across the firm's yearly claims.
+
+    The firm's claims on the clause are locked (in one order) before anything is read, so two
+    decisions on them at once are made one after the other."""
     scoping.require_bureau(acting_user, _("Only the bureau decides applications."))
-    if status not in _NEXT.get(application.status, set()):
-        raise ValidationError(_("An application that is %(now)s cannot become %(next)s.")
-                              % {"now": application.get_status_display(), "next": status})
-    if on < application.submitted_on or (application.approved_on and on <
-                                         application.approved_on):
-        raise ValidationError(_("The date is before the application's earlier steps."))
-    before = {"status": application.status}
     with transaction.atomic():
+        claims = list(Application.objects.select_for_update().select_related("clause")
+                      .filter(enterprise_id=application.enterprise_id,
+                              clause_id=application.clause_id).order_by("pk"))
+        application = next(item for item in claims if item.pk == application.pk)
+        if status not in _NEXT.get(application.status, set()):
+            raise ValidationError(_("An application that is %(now)s cannot become %(next)s.")
+                                  % {"now": application.get_status_display(), "next": status})
+        if on < application.submitted_on or (application.approved_on and on <
+                                             application.approved_on):
+            raise ValidationError(_("The date is before the application's earlier steps."))
+        before = {"status": application.status}
         application.status = status
         if status == Application.Status.APPROVED:
             application.approved_on = on
@@ -267,11 +302,29 @@ def do_decide_application(acting_user, application: Application, status: str,
             application.paid_on = on
             application.paid_amount = amount if amount is not None else \
                 application.approved_amount
+        _check_cumulative_cap(application, [item for item in claims
+                                            if item.pk != application.pk])
         application.note = note or application.note
         application.save()
         record(acting_user, "policies.decide", application, before=before,
                after={"status": status, "on": on})
     return application
+
+
+def _check_cumulative_cap(application: Application, others: list[Application]) -> None:
+    """Refuse a decision that takes the firm's claims on the clause past a cap that holds over
+    the whole policy period."""
+    clause = application.clause
+    if not clause.cap_over_period or clause.cap is None:
+        return
+    granted = sum(other.granted_amount for other in others)
+    left = max(clause.cap - granted, 0.0)
+    if application.granted_amount > left + 1e-9:
+        raise ValidationError(
+            _("The policy allows %(cap)s %(unit)s per enterprise over its whole period; "
+              "%(granted)s %(unit)s are already granted, so at most %(left)s %(unit)s can be "
+              "granted.") % {"cap": number(clause.cap), "granted": number(granted),
+                             "left": number(left), "unit": clause.unit})
 
 
 def do_rate(acting_user, enterprise: Enterprise, document: PolicyDocument, score: int,

@@ -73,9 +73,17 @@ class PolicyClause(models.Model):
     mode = models.CharField(_("application mode"), max_length=8, choices=MODE_CHOICES)
     industries = models.JSONField(_("industries"), default=list, blank=True)
     text = models.TextField(_("text"))
+    # The text is a summary (摘要) where the file had no original wording (条款原文).
+    text_is_summary = models.BooleanField(_("summary, not the original text"), default=False)
     benefit = models.CharField(_("benefit"), max_length=300, blank=True)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     cap = models.FloatField(_("cap"), null=True, blank=True)
+    # The cap holds per claim, or for a firm over the whole policy period.
+    cap_over_period = models.BooleanField(_("cap over the policy period"), default=False)
+    # The years whose figures the clause rewards; a clause with a period is claimed each year.
+    period_from = models.PositiveSmallIntegerField(_("first year rewarded"), null=True,
+                                                   blank=True)
+    period_to = models.PositiveSmallIntegerField(_("last year rewarded"), null=True, blank=True)
     documents = models.JSONField(_("documents required"), default=list, blank=True)
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
 
@@ -183,6 +191,9 @@ class Application(models.Model):
     approved_amount = models.FloatField(_("approved amount"), null=True, blank=True)
     paid_amount = models.FloatField(_("paid amount"), null=True, blank=True)
     submitted_on = models.DateField(_("submitted on"))
+    # The year whose figures the claim is for, on a clause claimed yearly; empty on a
+    # one-off clause, which a firm claims once.
+    year = models.PositiveSmallIntegerField(_("year claimed for"), null=True, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -191,11 +202,33 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-submitted_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["enterprise", "clause"],
-                                               name="application_one_per_clause")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "clause"],
+                                    condition=models.Q(year__isnull=True),
+                                    name="application_one_per_clause"),
+            models.UniqueConstraint(fields=["enterprise", "clause", "year"],
+                                    condition=models.Q(year__isnull=False),
+                                    name="application_one_per_clause_year"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.clause_id} {self.status}"
+
+    @property
+    def granted_amount(self) -> float:
+        """What this claim counts against a cap: paid, else approved, else the estimate of a
+        grant pending verification; nothing while it is only submitted or once rejected."""
+        if self.status == self.Status.PAID:
+            return self.paid_amount or 0.0
+        if self.status == self.Status.APPROVED:
+            return self.approved_amount or 0.0
+        if self.status == self.Status.PENDING_VERIFICATION:
+            return self.estimated or 0.0
+        return 0.0
+
+
+GRANTED_STATUSES = (Application.Status.PENDING_VERIFICATION, Application.Status.APPROVED,
+                    Application.Status.PAID)
 
 
 class Rating(models.Model):

@@ -1,6 +1,7 @@
 """Enterprise profiles (一企一档) for policy matching, built from the registry: the enterprise
-record, its latest annual figures and the year before, its per-mu class from the published
-triage runs, and the policy data recorded for it."""
+record, its latest annual figures (and their year) and the year before, its per-mu class from
+the published triage runs, the policy data recorded for it, and what each clause with a cap
+over the policy period already granted it in earlier years."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from acupoint.engine.policy import Catalogue
+from acupoint.engine.policy import YEAR, Catalogue, granted_column
 from acupoint.engine.rules import ENTITY, profile_table
-from acupoint.policies.models import PolicyFact
+from acupoint.policies.models import GRANTED_STATUSES, Application, PolicyClause, PolicyFact
 from acupoint.registry.models import AnnualData, Enterprise
 from acupoint.triage.models import EvaluationResult, EvaluationRun
 
@@ -33,6 +34,12 @@ def profile_of(enterprise: Enterprise, day: dt.date) -> dict[str, Any]:
     return _records(day, [enterprise.pk])[0]
 
 
+def figures_year(enterprise: Enterprise, day: dt.date) -> int | None:
+    """The year of the figures a match on ``day`` reads: the latest before ``day``'s year."""
+    years = AnnualData.objects.filter(enterprise=enterprise, year__lt=day.year)
+    return years.order_by("-year").values_list("year", flat=True).first()
+
+
 def _records(day: dt.date, ids: list[int] | None) -> list[dict[str, Any]]:
     enterprises = Enterprise.objects.select_related("district", "cluster")
     if ids is not None:
@@ -44,6 +51,7 @@ def _records(day: dt.date, ids: list[int] | None) -> list[dict[str, Any]]:
             "district": enterprise.district.name,
             "cluster": enterprise.cluster.code if enterprise.cluster else None,
             "above_scale": enterprise.above_scale, "land_mu": enterprise.land_mu,
+            "founded": enterprise.founded,
             "age_years": (day - enterprise.founded).days / 365.25 if enterprise.founded
             else None}
     _add_annual(records, day)
@@ -51,7 +59,26 @@ def _records(day: dt.date, ids: list[int] | None) -> list[dict[str, Any]]:
     facts = PolicyFact.objects.filter(enterprise_id__in=records)
     for enterprise_id, name, value in facts.values_list("enterprise_id", "name", "value"):
         records[enterprise_id][name] = value
+    _add_granted(records)
     return list(records.values())
+
+
+def _add_granted(records: dict[int, dict[str, Any]]) -> None:
+    """Per clause whose cap holds over the policy period, what the firm's claims for earlier
+    years of figures were granted (pending, approved or paid), from the platform's records."""
+    capped = dict(PolicyClause.objects.filter(cap_over_period=True).values_list("pk", "key"))
+    if not capped:
+        return
+    for record in records.values():
+        for key in capped.values():
+            record[granted_column(key)] = 0.0
+    claims = Application.objects.filter(enterprise_id__in=records, clause_id__in=capped,
+                                        status__in=GRANTED_STATUSES, year__isnull=False)
+    for claim in claims.only("enterprise_id", "clause_id", "year", "status", "estimated",
+                             "approved_amount", "paid_amount"):
+        record = records[claim.enterprise_id]
+        if record.get(YEAR) is not None and claim.year < record[YEAR]:
+            record[granted_column(capped[claim.clause_id])] += claim.granted_amount
 
 
 def _add_annual(records: dict[int, dict[str, Any]], day: dt.date) -> None:
@@ -64,6 +91,7 @@ def _add_annual(records: dict[int, dict[str, Any]], day: dt.date) -> None:
         latest = max(years)
         record = records[enterprise_id]
         record.update({name: years[latest][name] for name in ANNUAL})
+        record[YEAR] = latest
         record["revenue_prev"] = years.get(latest - 1, {}).get("revenue")
 
 
