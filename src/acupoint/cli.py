@@ -18,6 +18,7 @@ from rich.table import Table
 
 from acupoint.policy_command import app as policy_app
 from acupoint.score_command import score, spec_schema
+from acupoint.specs_command import app as specs_app
 
 app = typer.Typer(help="Acupoint (点穴): precision industrial policy platform.",
                   no_args_is_help=True, add_completion=False)
@@ -25,6 +26,7 @@ console = Console()
 app.command("score")(score)
 app.command("spec-schema")(spec_schema)
 app.add_typer(policy_app, name="policy")
+app.add_typer(specs_app, name="specs")
 
 
 def _django(debug: bool | None = None) -> None:

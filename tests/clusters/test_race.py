@@ -195,3 +195,23 @@ def test_a_bad_framework_names_the_line_and_the_key(users):
     assert any(message.endswith(f":{line}: indicators.0.weight: Input should be greater than "
                                 "or equal to 0") or f":{line}: indicators.0.weight" in message
                for message in error.value.messages)
+
+
+def test_the_five_monitored_sites_receive_no_firms(users):
+    """2+2+5: the five 重点监控点 are enterprises monitored where they stand; chemical firms
+    move into the two parks and the two rubber clusters only."""
+    from acupoint.clusters.models import RelocationSite, TransformationCase
+    from acupoint.demo import race
+
+    race.seed()
+    cases = TransformationCase.objects.filter(kind="chemical_relocation")
+    assert cases.exists()
+    assert not cases.filter(target_site__kind=RelocationSite.Kind.MONITORED).exists()
+    monitored = RelocationSite.objects.filter(kind=RelocationSite.Kind.MONITORED)
+    assert monitored.count() == 5
+    case = cases.first()
+    case.target_site = monitored.first()
+    with pytest.raises(ValidationError) as refused:
+        actions.do_update_case(users["admin"], case, status=case.status,
+                               progress=case.progress)
+    assert "target_site" in refused.value.message_dict

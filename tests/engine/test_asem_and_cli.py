@@ -63,7 +63,7 @@ def test_asem_index_builds_from_the_framework_alone(tmp_path):
 
 def test_asem_with_a_spec_explanation_and_uncertainty(tmp_path):
     spec = tmp_path / "asem.yaml"
-    spec.write_text("name: ASEM\nentity: uCode\nframework: "
+    spec.write_text("name: ASEM\nplaceholder: 分档为示例\nentity: uCode\nframework: "
                     f"{ASEM / 'ASEM_iMeta.csv'}\nnormalise: {{method: minmax, range: [1, 100]}}\n"
                     "aggregate: {method: geometric}\n"
                     "classes: {method: quota, levels: [{name: top, top: 0.2}, {name: rest}]}\n",

@@ -150,7 +150,7 @@ def test_missing_framework_file(tmp_path):
 
 def test_override_patches_adds_and_removes_named_items(tmp_path):
     (tmp_path / "base.yaml").write_text(
-        "name: base\nentity: id\ngroups: [district]\n"
+        "name: base\nplaceholder: 测试用\nentity: id\ngroups: [district]\n"
         "derive: {per_mu: tax / land}\n"
         "gates:\n  - {name: veto, when: bad == 1, then: {max_class: C}, reason: 否决}\n"
         "indicators:\n  - {code: per_mu, weight: 0.5}\n  - {code: energy, weight: 0.3}\n"

@@ -31,7 +31,11 @@ def panel(size: int = 800, seed: int = 2019) -> pd.DataFrame:
         "founded": rng.integers(1995, 2023, size),
         "land_mu": rng.uniform(5, 120, size).round(1),
         "high_tech": (rng.uniform(size=size) < 0.15).astype(int),
+        # Mostly manufacturing; some power, heat, gas and water suppliers (divisions 44–46).
+        "industry_code": rng.choice(["3612", "3911", "2614", "1311", "4411", "4511", "4610"],
+                                    size, p=[0.3, 0.25, 0.2, 0.19, 0.02, 0.02, 0.02]),
     })
+    firms["admin_district"] = firms.district
     firms["above_scale_since"] = np.where(rng.uniform(size=size) < 0.1,
                                           rng.integers(2020, 2024, size), np.nan)
     years = []
@@ -65,6 +69,13 @@ def panel(size: int = 800, seed: int = 2019) -> pd.DataFrame:
              ["founded", "major_accident", "energy_target_missed", "under_construction",
               "land_unused"]] = [1990, 0, 0, 0, 0]
     data.loc[data.credit_code == "91370200MA00000799", "above_scale_since"] = np.nan
+    data.loc[data.credit_code == "91370200MA00000799", "industry_code"] = "3612"
+    data.loc[data.credit_code == "91370200MA00000799", "admin_district"] = "李沧"
+    # The years already spent in D as published before each year: none, except the firm
+    # above, published D in 2021 and 2022.
+    data["d_years_before"] = 0
+    data.loc[data.credit_code == "91370200MA00000799", "d_years_before"] = (
+        data.loc[data.credit_code == "91370200MA00000799", "year"] - YEARS[0])
     return data
 
 
@@ -140,7 +151,40 @@ def test_third_consecutive_d_year_pays_the_third_year_rate(shandong):
     assert firm.d_years.tolist() == [1, 2, 3]
     expected = firm.electricity_kwh.to_numpy() * np.array([0.05, 0.10, 0.15])
     assert firm.electricity_surcharge.to_numpy() == pytest.approx(expected)
-    assert firm.gas_surcharge.to_numpy() == pytest.approx(firm.gas_m3.to_numpy() * 1.0)
+    # Gas: 1 元/m³ in 李沧, and only in the first year in D.
+    assert firm.gas_surcharge.to_numpy() == pytest.approx(
+        firm.gas_m3.to_numpy() * np.array([1.0, 0.0, 0.0]))
+
+
+def test_the_years_in_d_count_what_was_published_not_recomputed_years(data):
+    """A firm recomputed as D in every year, but with nothing published before, is in its
+    first year: the streak reads d_years_before, not the earlier rows."""
+    unpublished = data.assign(d_years_before=0)
+    evaluation = evaluate(table(**{c: unpublished[c].tolist() for c in unpublished.columns}),
+                          load_spec(TRIAGE / "shandong_2019.yaml"))
+    result = evaluation.result_arrow().to_pandas()
+    firm = result[result.credit_code == "91370200MA00000799"].sort_values("year")
+    assert firm["class"].tolist() == ["D", "D", "D"] and firm.d_years.tolist() == [1, 1, 1]
+
+
+def test_gas_is_charged_only_in_three_districts_and_only_the_first_year(shandong):
+    _, result = shandong
+    charged = result[result.gas_surcharge > 0]
+    assert len(charged) > 0
+    assert set(charged.admin_district) <= {"市南", "市北", "李沧"}
+    assert (charged["class"] == "D").all() and (charged.d_years == 1).all()
+    elsewhere = result[(result["class"] == "D") & ~result.admin_district.isin(
+        ["市南", "市北", "李沧"])]
+    assert len(elsewhere) > 0 and (elsewhere.gas_surcharge == 0).all()
+
+
+def test_utilities_are_not_evaluated(shandong):
+    evaluation, result = shandong
+    utilities = result[result.industry_code.str[:2].isin(["44", "45", "46"])]
+    assert len(utilities) > 0 and (utilities["class"] == "T").all()
+    assert utilities.score.isna().all()
+    row = utilities.iloc[0]
+    assert "44–46" in explain(evaluation, row.credit_code, row.year).class_rule
 
 
 def test_reliefs_for_a_and_b_and_totals_by_district_and_class(shandong):
@@ -221,7 +265,8 @@ def test_what_if_lists_who_changes_class_and_what_it_costs(data):
     source = table(**{c: data[c].tolist() for c in data.columns})
     base = evaluate(source, load_spec(TRIAGE / "shandong_2019.yaml"))
     draft = evaluate(source, load_spec(TRIAGE / "shandong_2019.yaml", overrides={
-        "classes": {"method": "quota", "within": ["district", "above_scale"], "levels": [
+        "classes": {"method": "quota", "within": ["district", "above_scale"],
+                    "placeholder": "试算：A 类比例放宽到 30%", "levels": [
             {"name": "A", "top": 0.30}, {"name": "B", "top": 0.75}, {"name": "C"},
             {"name": "D", "bottom": 0.05}]}}))
     comparison = compare(base, draft)

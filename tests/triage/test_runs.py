@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from acupoint.accounts import scoping
 from acupoint.accounts.models import AuditEntry
 from acupoint.registry.models import AnnualData, District
+from acupoint.triage import history
 from acupoint.triage.actions import (
     do_publish_run,
     do_start_run,
@@ -166,17 +167,53 @@ def test_a_result_stays_in_the_unit_it_was_evaluated_in(users, run):
     assert scoping.visible(officer, EvaluationResult).filter(pk=result.pk).exists()
 
 
-def test_stored_surcharges_follow_the_consecutive_d_year(evaluated):
+def test_stored_surcharges_follow_the_published_consecutive_d_years():
     """Each D firm pays its year's rate on its own consumption: 0.05, 0.10, then 0.15 元/kWh
-    from the third consecutive year in D (the demo city has all three)."""
+    from the third consecutive year in D, counting the classes published for the years
+    before (the demo city has all three once three years are published)."""
+    from acupoint.cli import _publish_demo_evaluations
+
+    _publish_demo_evaluations([YEAR - 2, YEAR - 1, YEAR])
+    run = EvaluationRun.objects.get(year=YEAR, status=EvaluationRun.Status.PUBLISHED)
+    published = history.published_classes(years=range(YEAR - 2, YEAR))
     rates = {1: 0.05, 2: 0.10, 3: 0.15}
     seen = set()
-    for grade, amounts, details in evaluated.results.values_list("grade", "amounts", "details"):
+    for firm, grade, amounts, details in run.results.values_list(
+            "enterprise_id", "grade", "amounts", "details"):
         kwh, level = details["basis"]["electricity_surcharge"]
         charged = amounts.get("electricity_surcharge") or 0.0
         if grade != "D" or not kwh:
             assert charged == 0.0
             continue
+        before = history.consecutive(published.get(firm, {}), YEAR - 1)
+        assert level == 1 + before
+        # The card's trace: the published class (and its run) of each year before.
+        for year, entry in details["published_before"].items():
+            assert entry is None or tuple(entry) == published[firm][int(year)]
         seen.add(min(level, 3))
         assert math.isclose(charged, kwh * rates[min(level, 3)], rel_tol=1e-9)
     assert seen == {1, 2, 3}
+
+
+def test_years_never_published_are_not_counted(run):
+    """Nothing was published before: every D firm is in its first year, whatever a
+    recomputation of the earlier years would say, and its card says nothing was published."""
+    d_firms = run.results.filter(grade="D")
+    assert d_firms.exists()
+    for details in d_firms.values_list("details", flat=True):
+        assert details["basis"]["electricity_surcharge"][1] == 1
+        assert all(entry is None for entry in details["published_before"].values())
+
+
+def test_gas_is_charged_only_to_first_year_d_firms_in_three_districts(evaluated):
+    charged = evaluated.results.filter(amounts__gas_surcharge__gt=0).select_related(
+        "enterprise__district")
+    assert charged.exists()
+    for result in charged:
+        assert result.enterprise.district.location.name in ("市南", "市北", "李沧")
+        assert result.grade == "D" and result.details["basis"]["gas_surcharge"][1] == 1
+    others = evaluated.results.filter(grade="D").exclude(
+        enterprise__district__name__in=("市南", "市北", "李沧"))
+    assert others.exists()
+    assert all(not (amounts.get("gas_surcharge") or 0)
+               for amounts in others.values_list("amounts", flat=True))

@@ -83,7 +83,7 @@ def do_assess(acting_user, *, year: int, quarter: int | None = None,
                           item.score, item.binding_met,
                           tuple(line["name"] for line in item.binding if not line["met"]))
          for item in computed.outcomes],
-        int(race.params.get("yellow_bottom", 0)), int(race.params.get("exit_after", 1)))
+        int(race.values.get("yellow_bottom", 0)), int(race.values.get("exit_after", 1)))
     clusters = {cluster.code: cluster for cluster in Cluster.objects.all()}
     with transaction.atomic():
         existing = Assessment.objects.select_for_update().filter(period=period).first()

@@ -87,7 +87,7 @@ def criteria_verdicts(table: ibis.Table, spec: Spec) -> dict[str, dict[str, Any]
     """Per cluster: the class of a ``count`` spec, and each criterion met or not with the
     figures it reads (the creation standards, the demonstration-base thresholds)."""
     evaluation = evaluate(table, spec)
-    derived = set(spec.derive)
+    derived = set(spec.formulas)
     criteria = spec.classes.criteria if spec.classes else []
     verdicts: dict[str, dict[str, Any]] = {}
     for row in evaluation.table.to_pyarrow().to_pylist():
@@ -175,7 +175,7 @@ def explain_rewards(outcomes: list[Outcome], pool: Consequence, race: Spec) -> N
             "(%(fund)s − %(capped)s capped) × %(score).2f ÷ %(total).2f = %(amount)s") % {
             "fund": f"{fund:,.2f}", "capped": f"{capped_total:,.2f}", "score": outcome.score,
             "total": free_scores, "amount": f"{outcome.reward:,.2f}"}
-    threshold = race.params.get("reward_threshold")
+    threshold = race.values.get("reward_threshold")
     for outcome in outcomes:
         if outcome.reward > 0:
             continue

@@ -5,6 +5,7 @@ traditional-industry cases (capacity transfer, chemical relocation)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -242,7 +243,9 @@ class TaskUpdate(models.Model):
 
 
 class RelocationSite(models.Model):
-    """The "2+2+5" layout: chemical parks, rubber clusters and key monitored sites."""
+    """The "2+2+5" layout: chemical parks and rubber clusters that chemical firms move into,
+    and the five key monitored sites: enterprises monitored where they stand, never a place
+    to move into."""
 
     class Kind(models.TextChoices):
         CHEMICAL_PARK = "chemical_park", _("chemical park")
@@ -259,6 +262,13 @@ class RelocationSite(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def receives_firms(self) -> bool:
+        return self.kind in DESTINATIONS
+
+
+DESTINATIONS = (RelocationSite.Kind.CHEMICAL_PARK, RelocationSite.Kind.RUBBER_CLUSTER)
 
 
 class TransformationCase(models.Model):
@@ -278,7 +288,8 @@ class TransformationCase(models.Model):
                                    on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     target_site = models.ForeignKey(RelocationSite, verbose_name=_("target site"), null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="cases")
+                                    blank=True, on_delete=models.PROTECT, related_name="cases",
+                                    limit_choices_to={"kind__in": DESTINATIONS})
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.PLANNED)
     progress = models.PositiveSmallIntegerField(
@@ -298,3 +309,10 @@ class TransformationCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.kind}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.target_site is not None and not self.target_site.receives_firms:
+            raise ValidationError({"target_site": _(
+                "%(site)s is a key monitored enterprise, not a place to move into: choose a "
+                "chemical park or a rubber cluster.") % {"site": self.target_site.name}})

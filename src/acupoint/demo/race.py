@@ -110,8 +110,9 @@ def _cases(rng: np.random.Generator) -> None:
     chemical = list(firms.filter(industry_code__startswith="26")[:20])
     cases = []
     for firm in rubber + chemical:
-        pool = sites["rubber_cluster"] if firm in rubber else (
-            sites["chemical_park"] if rng.random() < 0.8 else sites["monitored"])
+        # The five key monitored sites are enterprises watched where they stand: nobody
+        # moves into them.
+        pool = sites["rubber_cluster"] if firm in rubber else sites["chemical_park"]
         cases.append(_case(rng, firm, TransformationCase.Kind.CHEMICAL_RELOCATION,
                            pool[int(rng.integers(len(pool)))]))
     districts = list(District.objects.filter(name__in=["市北", "李沧", "市南"]))

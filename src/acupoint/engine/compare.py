@@ -52,7 +52,7 @@ def compare(before: Evaluation, after: Evaluation) -> Comparison:
 def _amounts(before: Evaluation, after: Evaluation) -> dict[str, dict[str, float]]:
     names = list(dict.fromkeys(
         item.name for evaluation in (before, after) for item in evaluation.spec.consequences
-        if item.kind == "rate"))
+        if item.kind != "pool"))
     result: dict[str, dict[str, float]] = {}
     for name in names:
         totals = [_total(evaluation, name) for evaluation in (before, after)]

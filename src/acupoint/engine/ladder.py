@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from acupoint.engine.expr import parse
 from acupoint.engine.policy import Catalogue, Variable, load_catalogue
 from acupoint.engine.policy_explain import format_value
+from acupoint.engine.provenance import audit_problems
 from acupoint.engine.rowwise import compile_row
 from acupoint.engine.spec import (
     Formula,
@@ -44,7 +45,12 @@ _ORDERED = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥"}
 
 
 class _Model(BaseModel):
+    """A part of a rung may mark values its document does not give as placeholders (a text
+    for the whole part, or {key: why} for single keys); the rest cites the rung's document."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    placeholder: str | dict[str, str] = ""
 
 
 class Criterion(_Model):
@@ -207,7 +213,10 @@ def load_ladder(folder: Path | None = None) -> Ladder:
     return Ladder(specs, catalogue)
 
 
-def parse_rung(text: str, source: str, catalogue: Catalogue) -> RungSpec:
+def parse_rung(text: str, source: str, catalogue: Catalogue,
+               check_marks: bool = True) -> RungSpec:
+    """A rung file checked whole; its numbers cite the rung's document unless marked as
+    placeholders (``check_marks``)."""
     data, lines = read_yaml(text, source)
     try:
         spec = RungSpec.model_validate(data)
@@ -220,6 +229,8 @@ def parse_rung(text: str, source: str, catalogue: Catalogue) -> RungSpec:
         if unknown:
             problems.append(SpecProblem(source, nearest_line(lines, path), ".".join(
                 map(str, path)), f"unknown variables {', '.join(unknown)}"))
+    if check_marks and not problems:  # once the file is otherwise sound
+        problems = audit_problems(data, "rung", source, lines)
     if problems:
         raise SpecError(problems)
     return spec

@@ -28,6 +28,7 @@ from pydantic import (
 
 from acupoint.engine import units
 from acupoint.engine.expr import GROUP_STATISTICS, parse
+from acupoint.engine.provenance import audit_problems
 from acupoint.engine.spec import (
     Formula,
     SpecError,
@@ -107,13 +108,16 @@ class Cited(_Model):
     """Where a part's numbers come from: a document and article (``source``), or a value the
     bureau sets locally (``placeholder``: why, and who sets it)."""
 
-    source: str = ""
-    placeholder: str = ""
+    # A text marks the whole part; a mapping marks only the keys it names ({cap: why}).
+    source: str | dict[str, str] = ""
+    placeholder: str | dict[str, str] = ""
 
     @model_validator(mode="after")
     def _one_provenance(self) -> Cited:
-        if self.source and self.placeholder:
-            raise ValueError("give source or placeholder, not both")
+        if isinstance(self.source, str) and isinstance(self.placeholder, str) and \
+                self.source and self.placeholder:
+            raise ValueError("give source or placeholder, not both (or mark single keys: "
+                             "placeholder: {cap: why})")
         return self
 
 
@@ -395,7 +399,9 @@ def load_library(paths: Iterable[str | Path] | None = None,
 
 
 def parse_policy(text: str, source: str = "<policy>",
-                 catalogue: Catalogue | None = None) -> Policy:
+                 catalogue: Catalogue | None = None, check_marks: bool = True) -> Policy:
+    """A policy file checked whole; every number must carry a source or a placeholder mark
+    (``check_marks``): a clause of a real policy cites its article."""
     catalogue = catalogue or load_catalogue()
     data, lines = read_yaml(text, source)
     try:
@@ -405,6 +411,8 @@ def parse_policy(text: str, source: str = "<policy>",
         raise SpecError(problems + _unknown_names(data, catalogue, source, lines)) from None
     policy._source, policy._lines = source, lines
     problems = check_policy(policy, catalogue)
+    if check_marks and not problems:  # once the file is otherwise sound
+        problems = audit_problems(data, "policy", source, lines)
     if problems:
         raise SpecError(problems)
     return policy

@@ -189,7 +189,7 @@ class Evaluation:
             names.append("class")
         names += [streak.name for streak in spec.streaks]
         names += [f"{streak.name}_status" for streak in spec.streaks if streak.status]
-        names += [item.name for item in spec.consequences if item.kind == "rate"]
+        names += [item.name for item in spec.consequences if item.kind != "pool"]
         names.append(AVAILABILITY)
         if spec.adjustments:
             names.append(ADJUSTMENT)
@@ -216,7 +216,7 @@ class Evaluation:
                 *(["class"] if spec.classes else [])]
         table = self.table
         amounts = {item.name: table[item.name].sum() for item in spec.consequences
-                   if item.kind == "rate"}
+                   if item.kind != "pool"}
         return table.group_by(keys).aggregate(entities=table.count(), **amounts).order_by(keys)
 
     def result_arrow(self) -> pa.Table:
@@ -304,7 +304,7 @@ def _safe(name: str) -> str:
 
 def evaluate(data: ir.Table, spec: Spec, params: Mapping[str, Any] | None = None) -> Evaluation:
     """Build the whole evaluation of ``spec`` over ``data`` as one Ibis expression."""
-    return _Builder(data, spec, {**spec.params, **(params or {})}).build()
+    return _Builder(data, spec, {**spec.values, **(params or {})}).build()
 
 
 class _Builder:
@@ -360,7 +360,7 @@ class _Builder:
         self.require_columns([spec.entity, *self.period], "entity")
         self.require_columns(spec.groups, "groups")
         self.clean_inputs()
-        formulas = [(name, formula, ("derive", name)) for name, formula in spec.derive.items()]
+        formulas = [(name, formula, ("derive", name)) for name, formula in spec.formulas.items()]
         formulas += [(item.code, item.formula, ("indicators", index, "formula"))
                      for index, item in enumerate(spec.indicators) if item.formula]
         self.derive(formulas)
@@ -776,7 +776,14 @@ class _Builder:
         if not self.spec.period:
             raise EngineError(f"{self.spec.where('streaks')}: streaks need a period column")
         for index, streak in enumerate(self.spec.streaks):
-            self._streak(streak.name, self.compile(streak.when, "streaks", index, "when"))
+            flag = self.compile(streak.when, "streaks", index, "when")
+            if streak.prior:
+                self.require_columns([streak.prior], "streaks", index, "prior")
+                before = self.table[streak.prior].cast("int64").fill_null(0)
+                count = ibis.ifelse(flag.fill_null(False), before + 1, 0)
+                self.table = self.table.mutate(**{streak.name: count})
+            else:
+                self._streak(streak.name, flag)
             if streak.status:
                 ordered = sorted(streak.status, key=lambda item: item.min, reverse=True)
                 label = _first_level([(self.table[streak.name] >= item.min, item.label)
@@ -811,6 +818,13 @@ class _Builder:
                     eligible = eligible & self.compile(consequence.eligible, "consequences",
                                                        index, "eligible").fill_null(False)
                 self.table = self.table.mutate(**{eligible_column(consequence.name): eligible})
+                continue
+            if consequence.kind == "clause":
+                applies = self.compile(consequence.when, "consequences", index, "when")
+                value = self.compile(consequence.amount, "consequences", index, "amount")
+                number = value if isinstance(value, ir.Value) else ibis.literal(value)
+                amount = ibis.ifelse(applies.fill_null(False), number.cast("float64"), 0.0)
+                self.table = self.table.mutate(**{consequence.name: amount.fill_null(0)})
                 continue
             self.require_columns([consequence.per], "consequences", index, "per")
             if consequence.level:

@@ -29,6 +29,8 @@ from pydantic import (
 
 from acupoint.engine.expr import ExpressionError, parse
 from acupoint.engine.layering import LayeringError, layer
+from acupoint.engine.problems import SpecError, SpecProblem, nearest_line
+from acupoint.engine.provenance import require_marks
 
 ROOT = "index"
 
@@ -45,7 +47,34 @@ Formula = Annotated[str, AfterValidator(_check_formula)]
 
 
 class _Model(BaseModel):
+    """Every part of a spec may say where its numbers come from: a document and article
+    (``source``), or a value set locally (``placeholder``: why, and who sets it)."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
+
+    # A text marks the whole part; a mapping marks only the keys it names ({cap: why}).
+    source: str | dict[str, str] = ""
+    placeholder: str | dict[str, str] = ""
+
+    @model_validator(mode="after")
+    def _one_provenance(self) -> _Model:
+        if isinstance(self.source, str) and isinstance(self.placeholder, str) and \
+                self.source and self.placeholder:
+            raise ValueError("give source or placeholder, not both (or mark single keys: "
+                             "placeholder: {cap: why})")
+        return self
+
+
+class Derived(_Model):
+    """A derived column written out, to carry the source of the numbers in its formula."""
+
+    formula: Formula
+
+
+class Param(_Model):
+    """A named value written out, to carry its source or placeholder mark."""
+
+    value: float | str | list[float] | list[str]
 
 
 class Benchmark(_Model):
@@ -196,10 +225,14 @@ class StreakLevel(_Model):
 
 
 class Streak(_Model):
-    """Consecutive periods in which ``when`` held, ending at each period (level n)."""
+    """Consecutive periods in which ``when`` held, ending at each period (level n).
+
+    With ``prior``, the periods before come from that column (the streak as recorded, e.g.
+    from published classes) rather than from recomputing earlier rows with this spec."""
 
     name: str
     when: Formula
+    prior: str | None = None
     status: list[StreakLevel] = []
 
 
@@ -209,11 +242,22 @@ class Tier(_Model):
 
 
 class Consequence(_Model):
+    """What a class brings: a rate per unit consumed, a share of a reward pool, or what a
+    published policy clause gives or charges (``clause: policy/clause``), inlined when the
+    spec is read so that the price a card shows and the policy a firm reads are one text."""
+
     name: str
     label: str = ""
     unit: str
-    kind: Literal["rate", "pool"] = "rate"
+    kind: Literal["rate", "pool", "clause"] = "rate"
     per: str | None = None
+    clause: str | None = None
+    # Scorecard columns that stand for the clause's variables (triage_class: class).
+    inputs: dict[str, str] = {}
+    # A charge the firm pays (the clause's amount is negative: what it owes) counted positive.
+    payable: bool = False
+    when: Formula | None = None
+    amount: Formula | None = None
     rates: dict[str, list[float]] = {}
     level: str | None = None
     pool: float | None = Field(None, ge=0)
@@ -227,6 +271,8 @@ class Consequence(_Model):
     def _complete(self) -> Consequence:
         if self.kind == "rate" and (not self.per or not self.rates):
             raise ValueError("kind: rate needs per (a consumption column) and rates")
+        if self.kind == "clause" and not (self.clause and self.when and self.amount):
+            raise ValueError("kind: clause needs clause: policy-id/clause-id")
         if self.kind == "pool" and (self.pool is None and self.split == "score_share"):
             raise ValueError("kind: pool with split: score_share needs pool")
         if self.kind == "pool" and self.split == "rank_tiers" and not self.tiers:
@@ -248,8 +294,8 @@ class Spec(_Model):
     entity: str
     period: str | None = None
     groups: list[str] = []
-    params: dict[str, float | str | list[float] | list[str]] = {}
-    derive: dict[str, Formula] = {}
+    params: dict[str, float | str | list[float] | list[str] | Param] = {}
+    derive: dict[str, Formula | Derived] = {}
     extends: str | None = None
     reference: str = ""
     gates: list[Gate] = []
@@ -286,35 +332,27 @@ class Spec(_Model):
     def line_of(self, *path: str | int) -> int | None:
         return nearest_line(self._lines, path)
 
+    @property
+    def formulas(self) -> dict[str, str]:
+        """The derived columns' formulas, whichever way each was written."""
+        return {name: item.formula if isinstance(item, Derived) else item
+                for name, item in self.derive.items()}
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The named values, whichever way each was written."""
+        return {name: item.value if isinstance(item, Param) else item
+                for name, item in self.params.items()}
+
     def where(self, *path: str | int) -> str:
         line = self.line_of(*path)
         key = ".".join(str(part) for part in path)
         return f"{self._source}:{line}: {key}" if line else f"{self._source}: {key}"
 
 
-@dataclass(frozen=True)
-class SpecProblem:
-    source: str
-    line: int | None
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        place = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{place}: {self.key}: {self.message}"
-
-
-class SpecError(ValueError):
-    """Every problem of a spec at once, each with file, line and key."""
-
-    def __init__(self, problems: Sequence[SpecProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(problem) for problem in self.problems))
-
-
 SPEC_MODELS = (Spec, Indicator, Aggregate, Gate, GateAction, Adjustment, Treat, Winsorise,
                Impute, PriorityList, Normalise, Weights, Aggregation, Classes, Level, Criterion,
-               Streak, StreakLevel, Consequence, Tier, Benchmark)
+               Streak, StreakLevel, Consequence, Tier, Benchmark, Derived, Param)
 
 
 def vocabulary(models: Sequence[type[BaseModel]]) -> list[str]:
@@ -338,14 +376,6 @@ def _line_map(node: yaml.Node, path: tuple[str | int, ...] = ()) -> dict[tuple, 
         for index, item in enumerate(node.value):
             lines.update(_line_map(item, (*path, index)))
     return lines
-
-
-def nearest_line(lines: Mapping[tuple, int], path: Sequence[str | int]) -> int | None:
-    for end in range(len(path), -1, -1):
-        line = lines.get(tuple(path[:end]))
-        if line is not None:
-            return line
-    return None
 
 
 def load_spec(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Spec:
@@ -399,15 +429,27 @@ def _resolve_extends(data: dict[str, Any], source: str, base_dir: Path | None,
         raise SpecError([SpecProblem(source, None, "extends", str(error))]) from None
 
 
+def inline_clauses(data: dict[str, Any], source: str,
+                   lines: Mapping[tuple, int] | None = None) -> dict[str, Any]:
+    """Consequences that name a policy clause get its conditions and amount as formulas."""
+    # Imported here: policy files are read with this module's YAML reader.
+    from acupoint.engine.linked import inline_consequences
+
+    return inline_consequences(data, source, lines or {})
+
+
 def parse_spec(text: str, source: str = "<spec>", base_dir: Path | None = None,
-               overrides: Mapping[str, Any] | None = None) -> Spec:
+               overrides: Mapping[str, Any] | None = None, check_marks: bool = True) -> Spec:
     """Read a spec from YAML text; ``extends:`` and a framework file are resolved relative to
-    ``base_dir``."""
+    ``base_dir``. Every number must carry a source or a placeholder mark (``check_marks``)."""
     data, lines = read_yaml(text, source)
-    data = _resolve_extends(data, source, base_dir)
+    data = inline_clauses(_resolve_extends(data, source, base_dir), source, lines)
     if overrides:
         data = {**data, **overrides}
-    return spec_from_data(data, source, base_dir, lines)
+    spec = spec_from_data(data, source, base_dir, lines)
+    if check_marks:  # once the spec is otherwise sound, so that a typo is named first
+        require_marks(data, "scorecard", source, lines)
+    return spec
 
 
 def resolved_data(path: str | Path) -> dict[str, Any]:
@@ -415,7 +457,7 @@ def resolved_data(path: str | Path) -> dict[str, Any]:
     can be recomputed from itself, whatever later happens to the files."""
     path = Path(path)
     data, _ = read_yaml(read_text(path), str(path))
-    resolved = _resolve_extends(data, str(path), path.parent)
+    resolved = inline_clauses(_resolve_extends(data, str(path), path.parent), str(path))
     resolved.pop("extends", None)
     return resolved
 

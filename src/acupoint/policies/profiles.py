@@ -16,7 +16,7 @@ from acupoint.engine.policy import YEAR, Catalogue, granted_column
 from acupoint.engine.rules import ENTITY, profile_table
 from acupoint.policies.models import GRANTED_STATUSES, Application, PolicyClause, PolicyFact
 from acupoint.registry.models import AnnualData, Enterprise
-from acupoint.triage.models import EvaluationResult, EvaluationRun
+from acupoint.triage import history
 
 ANNUAL = ("revenue", "tax", "value_added", "rd_spend", "employees", "fixed_asset_investment",
           "equipment_investment", "exports", "energy_tce", "electricity_kwh", "gas_m3",
@@ -96,20 +96,12 @@ def _add_annual(records: dict[int, dict[str, Any]], day: dt.date) -> None:
 
 
 def _add_triage(records: dict[int, dict[str, Any]], day: dt.date) -> None:
-    """The class of the latest published run per year, and the years in D running up to the
-    latest of them."""
-    results = (EvaluationResult.objects
-               .filter(enterprise_id__in=records, run__status=EvaluationRun.Status.PUBLISHED,
-                       run__year__lt=day.year)
-               .order_by("run__published_at", "run_id")
-               .values_list("enterprise_id", "run__year", "grade"))
-    grades: dict[int, dict[int, str]] = defaultdict(dict)
-    for enterprise_id, year, grade in results:
-        grades[enterprise_id][year] = grade
-    for enterprise_id, by_year in grades.items():
-        latest = max(by_year)
-        streak, year = 0, latest
-        while by_year.get(year) == "D":
-            streak, year = streak + 1, year - 1
-        records[enterprise_id]["triage_class"] = by_year[latest]
-        records[enterprise_id]["years_in_d"] = streak
+    """The class of the latest published run per year, and the published years in D running
+    up to the latest of them."""
+    classes = history.published_classes(records)
+    for enterprise_id, by_year in classes.items():
+        latest = max((year for year in by_year if year < day.year), default=None)
+        if latest is None:
+            continue
+        records[enterprise_id]["triage_class"] = by_year[latest][0]
+        records[enterprise_id]["years_in_d"] = history.consecutive(by_year, latest)

@@ -16,19 +16,44 @@ from acupoint.registry.importing.validate import parse_credit_code
 
 
 class District(models.Model):
+    """An evaluation unit: a district (区市), or a function zone (高新区, 保税港区 and the like)
+    that publishes its own class lists. A firm belongs to exactly one unit; a zone lies within
+    a district, whose prices and rules of place apply to the zone's firms."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("district")
+        ZONE = "zone", _("function zone")
+
     code = models.CharField(_("administrative code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=50, unique=True)
     name_en = models.CharField(_("English name"), max_length=80, blank=True)
     aliases = models.JSONField(_("other names"), default=list, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices,
+                            default=Kind.DISTRICT)
+    parent = models.ForeignKey("self", verbose_name=_("within district"), null=True,
+                               blank=True, on_delete=models.PROTECT, related_name="zones")
 
     class Meta:
         ordering = ["sort_order", "code"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
+        constraints = [models.CheckConstraint(
+            condition=models.Q(kind="district", parent__isnull=True)
+            | models.Q(kind="zone", parent__isnull=False),
+            name="district_zone_lies_within_a_district")]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.parent is not None and self.parent.kind != self.Kind.DISTRICT:
+            raise ValidationError(_("A function zone lies within a district, not a zone."))
+
+    @property
+    def location(self) -> District:
+        """The district a unit stands in: itself, or a zone's district."""
+        return self.parent or self
 
 
 class Park(models.Model):

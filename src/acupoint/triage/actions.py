@@ -25,7 +25,7 @@ from acupoint.engine.spec import resolved_data, spec_from_data
 from acupoint.registry.fields import ANNUAL_COLUMNS
 from acupoint.registry.models import AnnualData, District, Enterprise
 from acupoint.triage import storing
-from acupoint.triage.computing import compute
+from acupoint.triage.computing import compute, enterprise_ids
 from acupoint.triage.models import Appeal, EvaluationResult, EvaluationRun
 
 SPECS = Path(acupoint.specs.__file__).parent / "triage"
@@ -88,11 +88,7 @@ def execute_run(run: EvaluationRun, progress: Callable[[int], None] | None = Non
         run.save(update_fields=["status", "error"])
         record(None, "triage.fail", run, after={"error": str(error)[:500]})
         return
-    # Every firm of the scope in one scan: an IN list of 100,000 codes costs the database
-    # more to plan than to read the whole table.
-    scope = Enterprise.objects.all() if run.district_id is None \
-        else Enterprise.objects.filter(district_id=run.district_id)
-    firms = dict(scope.values_list("credit_code", "pk"))
+    firms = enterprise_ids(run.district_id)
     report(80)
     with transaction.atomic():
         storing.store(run.pk, computed.rows, firms)

@@ -26,7 +26,16 @@ from acupoint.engine.scorecard import (
 )
 from acupoint.engine.spec import Spec, spec_from_data
 from acupoint.engine.uncertainty import analyse
-from acupoint.triage import inputs
+from acupoint.registry.models import Enterprise
+from acupoint.triage import history, inputs
+
+
+def enterprise_ids(district_id: int | None) -> dict[str, int]:
+    """The scope's firms by credit code (one scan: an IN list of 100,000 codes costs the
+    database more to plan than reading the whole table)."""
+    firms = Enterprise.objects.all() if district_id is None else Enterprise.objects.filter(
+        district_id=district_id)
+    return dict(firms.values_list("credit_code", "pk"))
 
 
 @dataclass
@@ -113,7 +122,10 @@ def compute(run: Any, progress: Callable[[int], None] | None = None,
     with ``draws`` uncertainty draws for class robustness (the configured number if None)."""
     report = progress or (lambda percent: None)
     spec = spec_from_data(spec_data or run.spec_data, run.spec_name)
-    table = inputs.build(run.year, run.district_id)
+    earlier = range(run.year - inputs.HISTORY_YEARS, run.year)
+    published = history.published_classes(years=earlier)
+    table = inputs.build(run.year, run.district_id, published)
+    ids = enterprise_ids(run.district_id)
     report(15)
     evaluation, current = evaluate_year(table, spec, run.year)
     full = current.table.to_pyarrow()
@@ -139,6 +151,11 @@ def compute(run: Any, progress: Callable[[int], None] | None = None,
         details["basis"] = {item.name: [source.get(item.per), source.get(item.level)
                                         if item.level else None]
                             for item in spec.consequences if item.per}
+        # The published classes the consecutive years were counted from (class, run), or
+        # None for a year with nothing published.
+        classes = published.get(ids.get(key), {})
+        details["published_before"] = {str(year): list(classes[year]) if year in classes
+                                       else None for year in reversed(earlier)}
         if details["evaluated"]:
             for code, values in details["indicators"].items():
                 if values[0] is not None and math.isfinite(values[0]):

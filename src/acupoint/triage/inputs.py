@@ -1,32 +1,48 @@
 """The table a triage spec reads, assembled from the registry: one row per firm and year.
 
-Earlier years come along so that streaks (the third consecutive year in D) can be counted.
+Earlier years come along for trends and lags. The years a firm has already spent in D come
+from the classes published for the years before (``d_years_before``), never from those years
+recomputed with today's spec. ``admin_district`` is the name of the district a firm stands in
+(where a district's prices apply), beside ``district``, the unit it is evaluated in.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from acupoint.registry.fields import ANNUAL_COLUMNS
 from acupoint.registry.models import AnnualData
+from acupoint.triage import history
 
 HISTORY_YEARS = 2  # before the evaluated year: enough for a 3-year D streak
+PRIOR_D_YEARS = "d_years_before"
 
 
-def build(year: int, district_id: int | None = None) -> pa.Table:
+def build(year: int, district_id: int | None = None,
+          published: Mapping[int, Mapping[int, tuple[str, int]]] | None = None) -> pa.Table:
+    """The inputs of ``year`` (and the years before); ``published`` is what
+    :func:`history.published_classes` says of the years before ``year``."""
+    published = published if published is not None else history.published_classes(
+        years=range(year - HISTORY_YEARS, year))
     rows = AnnualData.objects.filter(year__gte=year - HISTORY_YEARS, year__lte=year)
     if district_id is not None:
         rows = rows.filter(enterprise__district_id=district_id)
     measures = [column.code for column in ANNUAL_COLUMNS]
     fields = ["enterprise__credit_code", "year", "enterprise__district__code",
               "enterprise__industry_code", "enterprise__above_scale", "enterprise__founded",
-              "enterprise__land_mu", "enterprise__above_scale_since", *measures]
+              "enterprise__land_mu", "enterprise__above_scale_since", *measures,
+              "enterprise_id", "enterprise__district__name",
+              "enterprise__district__parent__name"]
     values = list(rows.order_by("enterprise__credit_code", "year").values_list(*fields))
     columns = list(zip(*values, strict=True)) if values else [[] for _ in fields]
     kinds = {column.code: column.kind for column in ANNUAL_COLUMNS}
+    firms, names, parents = columns[-3:]
+    before = [history.consecutive(published.get(firm, {}), year - 1) if row_year == year
+              else None for firm, row_year in zip(firms, columns[1], strict=True)]
     table = {
         "credit_code": pa.array(columns[0], pa.string()),
         "year": pa.array(columns[1], pa.int32()),
@@ -44,6 +60,9 @@ def build(year: int, district_id: int | None = None) -> pa.Table:
                                    pa.int8())
         else:
             table[code] = pa.array(columns[index], pa.float64())
+    table["admin_district"] = pa.array([parent or name for name, parent
+                                        in zip(names, parents, strict=True)], pa.string())
+    table[PRIOR_D_YEARS] = pa.array(before, pa.int32())
     return pa.table(table)
 
 

@@ -37,15 +37,29 @@ def adjusted_spec(spec_data: dict, *, weights: dict[str, float],
     data = copy.deepcopy(spec_data)
     for indicator in data.get("indicators", []):
         code = indicator["code"]
-        if code in weights:
+        if code in weights and weights[code] != indicator.get("weight"):
             indicator["weight"] = weights[code]
+            _mark_trial(indicator, "weight")
         benchmark = indicator.get("benchmark")
-        if code in benchmarks and benchmark:
-            benchmark["value" if "value" in benchmark else "k"] = benchmarks[code]
+        key = "value" if benchmark and "value" in benchmark else "k"
+        if code in benchmarks and benchmark and benchmarks[code] != benchmark.get(key):
+            benchmark[key] = benchmarks[code]
+            _mark_trial(benchmark, key)
     for level in (data.get("classes") or {}).get("levels", []):
-        if level["name"] in quotas:
-            level["top" if level.get("top") is not None else "bottom"] = quotas[level["name"]]
+        key = "top" if level.get("top") is not None else "bottom"
+        if level["name"] in quotas and quotas[level["name"]] != level.get(key):
+            level[key] = quotas[level["name"]]
+            _mark_trial(level, key)
     return data
+
+
+def _mark_trial(part: dict, key: str) -> None:
+    """A value the analyst typed is nobody's published figure: a placeholder of the trial."""
+    marks = part.get("placeholder")
+    if isinstance(marks, str) and marks:
+        return
+    part["placeholder"] = {**(marks if isinstance(marks, dict) else {}),
+                           key: "试算值：分析员在草稿上调整"}
 
 
 def editable(spec_data: dict) -> dict[str, dict[str, float]]:
