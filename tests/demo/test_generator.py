@@ -48,7 +48,8 @@ def test_figures_are_heavy_tailed_correlated_and_blemished():
 def test_clusters_hold_their_members(tmp_path):
     city = generate(3000, seed=5)
     clusters = city.geography["clusters"]
-    assert len(clusters) == 14 and len(city.geography["districts"]) == 10
+    districts = city.geography["districts"]
+    assert len(clusters) == 14 and len([item for item in districts if "parent" not in item]) == 10
     for cluster in clusters:
         assert boundary_problem(cluster["boundary"]) is None
         members = city.enterprises.filter(pc.equal(city.enterprises["cluster"], cluster["name"]))
@@ -67,3 +68,12 @@ def test_every_file_says_it_is_synthetic(tmp_path):
     for path in write(city, tmp_path / "pq", "parquet"):
         if path.suffix == ".parquet":
             assert pq.read_schema(path).metadata[b"acupoint.synthetic"] == b"true"
+
+
+def test_function_zones_are_units_of_their_own_within_a_district():
+    city = generate(3000, seed=5)
+    zones = [item for item in city.geography["districts"] if item.get("parent")]
+    assert {zone["parent"] for zone in zones} == {"城阳", "黄岛"}
+    units = city.enterprises["district"].to_pylist()
+    for zone in zones:
+        assert units.count(zone["name"]) > 20

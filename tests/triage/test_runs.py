@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from acupoint.accounts import scoping
 from acupoint.accounts.models import AuditEntry
-from acupoint.registry.models import AnnualData, District
+from acupoint.registry.models import AnnualData, District, Enterprise
 from acupoint.triage import history
 from acupoint.triage.actions import (
     do_publish_run,
@@ -68,6 +68,13 @@ def test_quotas_hold_in_every_evaluation_unit(evaluated):
     for grades in units.values():
         assert grades.count("A") <= math.floor(0.2 * len(grades) + 1e-9)
         assert grades.count("D") >= math.ceil(0.05 * len(grades) - 1e-9)
+    # Function zones are units of their own: their firms are ranked in the zone, and the
+    # district around a zone ranks only its own firms.
+    zones = set(District.objects.filter(kind=District.Kind.ZONE).values_list("pk", flat=True))
+    assert zones and zones <= {district for district, _above in units}
+    ranked_in = dict(run.results.values_list("enterprise_id", "district_id"))
+    for firm, unit in Enterprise.objects.values_list("pk", "district_id"):
+        assert firm not in ranked_in or ranked_in[firm] == unit
 
 
 def test_vetoed_firms_are_never_a_or_b_and_t_firms_are_the_flagged_ones(evaluated):

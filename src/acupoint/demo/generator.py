@@ -16,7 +16,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import shapely
 
-from acupoint.demo.geography import CLUSTERS, DISTRICTS, cluster_polygon
+from acupoint.demo.geography import CLUSTERS, DISTRICTS, ZONES, cluster_polygon
 from acupoint.registry import industry
 from acupoint.registry.credit_code import ALPHABET, WEIGHTS
 
@@ -109,7 +109,9 @@ def geography(rng: np.random.Generator) -> dict:
     return {
         "synthetic": True, "note": SYNTHETIC_NOTE,
         "districts": [{"code": d.code, "name": d.name, "name_en": d.name_en,
-                       "aliases": list(d.aliases)} for d in DISTRICTS],
+                       "aliases": list(d.aliases)} for d in DISTRICTS]
+        + [{"code": zone.code, "name": zone.name, "name_en": zone.name_en,
+            "parent": zone.district} for zone in ZONES],
         "parks": parks, "clusters": clusters,
     }
 
@@ -145,6 +147,13 @@ def generate(enterprises: int = 20_000, years: tuple[int, int] = (2019, 2024),
     park_names = np.where(rng.random(n) < 0.5, "经济开发区", "工业园")
     park = np.where((cluster_names == "") & (rng.random(n) < 0.4),
                     np.char.add(district_names.astype(str), park_names.astype(str)), "")
+    # Firms in a function zone are evaluated in the zone, not in the district around it
+    # (drawn apart, so that the rest of the city is the same with or without zones).
+    unit_names = district_names.astype(object)
+    zone_draw = np.random.default_rng(seed + 2).random(n)
+    for zone in ZONES:
+        inside = (district_names == zone.district) & (cluster_names == "") & (park == "")
+        unit_names[inside & (zone_draw < zone.share)] = zone.name
 
     founded_year = np.clip(np.round(2024 - rng.gamma(2.0, 7.0, n)), 1980, 2024).astype(int)
     founded = (np.array([f"{y}-01-01" for y in founded_year], dtype="datetime64[D]")
@@ -187,7 +196,7 @@ def generate(enterprises: int = 20_000, years: tuple[int, int] = (2019, 2024),
     since = np.maximum(np.maximum(since, founded_year), 1998).astype(int)  # 规上 statistics
 
     enterprise_table = pa.table({
-        "credit_code": codes, "name": names, "district": district_names,
+        "credit_code": codes, "name": names, "district": unit_names.astype(str),
         "park": pa.array(park, pa.string()), "cluster": pa.array(named.astype(str)),
         "industry_code": industry_codes, "above_scale": np.where(above_scale, "是", "否"),
         "founded": pa.array(founded),

@@ -35,6 +35,25 @@ DISTRICTS: tuple[DemoDistrict, ...] = (
 
 
 @dataclass(frozen=True)
+class DemoZone:
+    """A function zone that publishes its own class lists, within a district; ``share`` of
+    that district's firms outside the clusters stand in it. The codes are local identifiers,
+    not administrative codes."""
+
+    code: str
+    name: str
+    name_en: str
+    district: str
+    share: float
+
+
+ZONES: tuple[DemoZone, ...] = (
+    DemoZone("ZONE-GX", "青岛高新区", "Qingdao Hi-tech Zone", "城阳", 0.25),
+    DemoZone("ZONE-BS", "前湾保税港区", "Qianwan Bonded Port Area", "黄岛", 0.12),
+)
+
+
+@dataclass(frozen=True)
 class DemoCluster:
     code: str
     name: str

@@ -79,12 +79,16 @@ def do_load_geography(acting_user, geography: dict) -> dict[str, int]:
     counts = {"districts": 0, "parks": 0, "clusters": 0}
     with transaction.atomic():
         districts = {}
-        for item in geography.get("districts", []):
+        # Districts first, then the function zones that lie within them.
+        items = sorted(geography.get("districts", []), key=lambda item: bool(item.get("parent")))
+        for item in items:
+            parent = districts[item["parent"]] if item.get("parent") else None
             district, _created = District.objects.update_or_create(
-                code=item["code"], defaults={"name": item["name"],
-                                             "name_en": item.get("name_en", ""),
-                                             "aliases": item.get("aliases", []),
-                                             "sort_order": counts["districts"]})
+                code=item["code"], defaults={
+                    "name": item["name"], "name_en": item.get("name_en", ""),
+                    "aliases": item.get("aliases", []), "sort_order": counts["districts"],
+                    "kind": District.Kind.ZONE if parent else District.Kind.DISTRICT,
+                    "parent": parent})
             districts[district.name] = district
             counts["districts"] += 1
         for item in geography.get("parks", []):
