@@ -109,7 +109,8 @@ def test_the_ladder_view_shows_titles_next_rung_gaps_and_expiring_titles(users):
     assert [title.rung for title, _verdict in later.expiring] == ["srdi_sme"]
 
 
-def test_an_application_runs_from_the_firm_to_recognition_and_its_reward(users):
+def test_a_provincial_title_is_forwarded_and_its_decision_recorded_not_granted_by_the_city(
+        users):
     enterprise = firm(users)
     day = D(2025, 6, 30)
     application = actions.do_apply(users["enterprise"], enterprise, "srdi_sme", day)
@@ -124,12 +125,49 @@ def test_an_application_runs_from_the_firm_to_recognition_and_its_reward(users):
     with pytest.raises(ValidationError):
         actions.do_recommend(officer, application, False, " ")
     actions.do_recommend(officer, application, True, "推荐")
-    actions.do_score(users["admin"], application, 82.5, "专家组评审")
-    notice = actions.do_publish_notice(users["admin"], "srdi_sme", [application],
-                                       title="2025年专精特新中小企业拟认定名单公示",
+    actions.do_score(users["admin"], application, 82.5, "市级初审")
+    # The province recognises 专精特新中小企业: no city notice, no city grant.
+    with pytest.raises(ValidationError) as refused:
+        actions.do_publish_notice(users["admin"], "srdi_sme", [application],
+                                  title="拟认定名单", published_on=D(2025, 7, 1))
+    assert "山东省工业和信息化厅" in str(refused.value)
+    with pytest.raises(PermissionDenied):
+        actions.do_forward(officer, [application], D(2025, 7, 1))
+    actions.do_forward(users["admin"], [application], D(2025, 7, 1))
+    application.refresh_from_db()
+    assert application.status == Application.Status.FORWARDED
+    with pytest.raises(ValidationError):
+        actions.do_record_outcome(users["admin"], application, recognised=True, document=" ",
+                                  day=D(2025, 9, 1))
+    with pytest.raises(ValidationError):  # before it was forwarded
+        actions.do_record_outcome(users["admin"], application, recognised=True,
+                                  document="鲁工信中小〔2025〕88号", day=D(2025, 6, 1))
+    actions.do_record_outcome(users["admin"], application, recognised=True,
+                              document="鲁工信中小〔2025〕88号", day=D(2025, 9, 1))
+    application.refresh_from_db()
+    title = application.title
+    assert application.status == Application.Status.RECOGNISED
+    assert title.document == "鲁工信中小〔2025〕88号" and "山东省工业和信息化厅" in title.source
+    assert title.expires == D(2028, 9, 1) and application.reward is None
+    with pytest.raises(ValidationError) as held:
+        actions.do_apply(users["enterprise"], enterprise, "srdi_sme", D(2025, 10, 1))
+    assert "already holds" in str(held.value) or "已" in str(held.value)
+    assert AuditEntry.objects.filter(action="cultivation.forward").exists()
+    assert AuditEntry.objects.filter(action="cultivation.recognise").exists()
+
+
+def test_the_city_puts_its_own_title_on_notice_and_grants_it(users):
+    enterprise = firm(users)
+    application = actions.do_apply(users["admin"], enterprise, "hidden_champion",
+                                   D(2025, 6, 30))
+    actions.do_recommend(users["admin"], application, True)
+    actions.do_score(users["admin"], application, 82.5)
+    with pytest.raises(ValidationError):  # the city grants it: a notice, not forwarding
+        actions.do_forward(users["admin"], [application], D(2025, 7, 1))
+    notice = actions.do_publish_notice(users["admin"], "hidden_champion", [application],
+                                       title="2025年青岛市隐形冠军企业拟认定名单公示",
                                        published_on=D(2025, 7, 1))
-    objection = actions.do_object(users["admin"], application, "研发人员数据存疑", "匿名",
-                                  D(2025, 7, 3))
+    objection = actions.do_object(users["admin"], application, "数据存疑", "匿名", D(2025, 7, 3))
     with pytest.raises(ValidationError):
         actions.do_recognise(users["admin"], notice, D(2025, 7, 5))  # notice still running
     with pytest.raises(ValidationError):
@@ -138,38 +176,31 @@ def test_an_application_runs_from_the_firm_to_recognition_and_its_reward(users):
     actions.do_recognise(users["admin"], notice, D(2025, 7, 10))
     application.refresh_from_db()
     assert application.status == Application.Status.RECOGNISED
-    assert application.title.expires == D(2028, 7, 10) and application.reward is None
-    with pytest.raises(ValidationError) as held:
-        actions.do_apply(users["enterprise"], enterprise, "srdi_sme", D(2025, 8, 1))
-    assert "already holds" in str(held.value) or "已" in str(held.value)
-    assert AuditEntry.objects.filter(action="cultivation.recognise").exists()
+    assert application.title.source == "青岛市工业和信息化局"
 
 
-def test_an_upheld_objection_rejects_and_a_little_giant_earns_its_reward(users):
+def test_a_national_title_earns_the_city_reward_and_a_refusal_is_recorded(users):
     enterprise = firm(users)
     Title.objects.create(enterprise=enterprise, rung="srdi_sme", granted=D(2023, 1, 1),
                          expires=D(2026, 1, 1))
     giant = actions.do_apply(users["admin"], enterprise, "little_giant", D(2025, 6, 30))
     actions.do_recommend(users["admin"], giant, True)
-    actions.do_score(users["admin"], giant, 90)
-    notice = actions.do_publish_notice(users["admin"], "little_giant", [giant],
-                                       title="小巨人公示", published_on=D(2025, 7, 1))
-    actions.do_recognise(users["admin"], notice, D(2025, 7, 7))
+    actions.do_forward(users["admin"], [giant], D(2025, 7, 1))
+    actions.do_record_outcome(users["admin"], giant, recognised=True,
+                              document="工信部企业函〔2025〕151号", day=D(2025, 8, 1))
     giant.refresh_from_db()
-    assert giant.reward == 100
+    assert giant.reward == 100 and giant.title.source == "工业和信息化部"
     actions.do_pay_reward(users["admin"], giant, D(2025, 9, 1))
     with pytest.raises(ValidationError):
         actions.do_pay_reward(users["admin"], giant, D(2025, 9, 2))
     other = actions.do_apply(users["admin"], enterprise, "gazelle", D(2025, 6, 30))
     actions.do_recommend(users["admin"], other, True)
-    actions.do_score(users["admin"], other, 70)
-    notice = actions.do_publish_notice(users["admin"], "gazelle", [other], title="瞪羚公示",
-                                       published_on=D(2025, 7, 1))
-    objection = actions.do_object(users["admin"], other, "已上市", "公众", D(2025, 7, 2))
-    actions.do_settle_objection(users["admin"], objection, True, "属实")
-    actions.do_recognise(users["admin"], notice, D(2025, 7, 7))
+    actions.do_forward(users["admin"], [other], D(2025, 7, 1))
+    actions.do_record_outcome(users["admin"], other, recognised=False,
+                              document="鲁工信发〔2025〕9号", day=D(2025, 8, 1), note="未入选")
     other.refresh_from_db()
     assert other.status == Application.Status.REJECTED and other.title is None
+    assert other.outcome_document == "鲁工信发〔2025〕9号"
 
 
 def test_an_application_on_a_day_before_any_rules_is_refused(users):

@@ -53,7 +53,7 @@ def test_an_enterprise_sees_its_ladder_with_the_next_rung_and_applies(users):
         == 404
 
 
-def test_district_recommends_bureau_scores_publishes_and_decides(users):
+def test_district_recommends_and_the_bureau_forwards_and_records_the_decision(users):
     enterprise = firm(users)
     client_for(users["enterprise"]).post(
         reverse("cultivation:apply", args=[enterprise.credit_code]), {"rung": "srdi_sme"})
@@ -61,19 +61,46 @@ def test_district_recommends_bureau_scores_publishes_and_decides(users):
     officer = client_for(officer_of(enterprise))
     listing = officer.get(reverse("cultivation:applications")).content.decode()
     assert f'data-application="{application.pk}"' in listing
+    assert "山东省工业和信息化厅" in listing  # who recognises it, not the city
     officer.post(reverse("cultivation:recommend", args=[application.pk]),
                  {"recommend": "yes", "note": "符合条件"})
     bureau = client_for(users["admin"])
     bureau.post(reverse("cultivation:score", args=[application.pk]), {"score": "85"})
-    response = bureau.post(reverse("cultivation:publish"), {
+    bureau.post(reverse("cultivation:publish"), {
         "rung": "srdi_sme", "title": "专精特新中小企业拟认定名单", "days": 5,
+        "application": [application.pk]})
+    assert not Notice.objects.exists()  # the city does not put provincial titles on notice
+    bureau.post(reverse("cultivation:forward"), {"application": [application.pk]})
+    application.refresh_from_db()
+    assert application.status == "forwarded" and application.expert_score == 85
+    bureau.post(reverse("cultivation:outcome", args=[application.pk]), {
+        "recognised": "yes", "document": "鲁工信中小〔2026〕12号",
+        "day": dt.date.today().isoformat()})
+    application.refresh_from_db()
+    assert application.status == "recognised"
+    assert application.title.document == "鲁工信中小〔2026〕12号"
+    ladder = client_for(users["enterprise"]).get(
+        reverse("cultivation:ladder", args=[enterprise.credit_code])).content.decode()
+    assert "鲁工信中小〔2026〕12号" in ladder and "山东省工业和信息化厅" in ladder
+
+
+def test_the_city_publishes_its_own_title_for_public_notice(users):
+    enterprise = firm(users)
+    bureau = client_for(users["admin"])
+    bureau.post(reverse("cultivation:apply", args=[enterprise.credit_code]),
+                {"rung": "hidden_champion"})
+    application = Application.objects.get()
+    bureau.post(reverse("cultivation:recommend", args=[application.pk]), {"recommend": "yes"})
+    bureau.post(reverse("cultivation:score", args=[application.pk]), {"score": "85"})
+    response = bureau.post(reverse("cultivation:publish"), {
+        "rung": "hidden_champion", "title": "青岛市隐形冠军企业拟认定名单", "days": 5,
         "application": [application.pk]})
     notice = Notice.objects.get()
     assert response.url == reverse("cultivation:notice", args=[notice.pk])
     public = Client().get(reverse("cultivation:notice", args=[notice.pk])).content.decode()
     assert enterprise.name in public and "/object" not in public  # no forms for the public
     application.refresh_from_db()
-    assert application.status == "noticed" and application.expert_score == 85
+    assert application.status == "noticed"
 
 
 def test_pools_rank_ready_firms_and_export_them(users):
@@ -137,23 +164,23 @@ def test_the_ladder_page_compares_the_next_rung_under_its_other_rule_version(use
 
 
 
-def test_the_bureau_records_a_little_giants_reward_payment_on_the_notice(users):
+def test_the_bureau_records_a_little_giants_city_reward_on_the_applications_page(users):
     enterprise = holding(users, "srdi_sme", 400, 700)
     giant = actions.do_apply(users["admin"], enterprise, "little_giant",
                              dt.date.today() - dt.timedelta(days=20))
     actions.do_recommend(users["admin"], giant, True)
-    actions.do_score(users["admin"], giant, 90)
-    notice = actions.do_publish_notice(users["admin"], "little_giant", [giant], title="公示",
-                                       published_on=dt.date.today() - dt.timedelta(days=10))
-    actions.do_recognise(users["admin"], notice)
+    actions.do_forward(users["admin"], [giant], dt.date.today() - dt.timedelta(days=10))
+    actions.do_record_outcome(users["admin"], giant, recognised=True,
+                              document="工信部企业函〔2026〕8号", day=dt.date.today())
     bureau = client_for(users["admin"])
-    page = bureau.get(reverse("cultivation:notice", args=[notice.pk])).content.decode()
-    assert "100" in page and 'class="inline pay"' in page
-    bureau.post(reverse("cultivation:pay", args=[giant.pk]))
+    page = bureau.get(reverse("cultivation:applications")).content.decode()
+    assert "100 万元" in page and 'class="inline pay"' in page and "工业和信息化部" in page
+    response = bureau.post(reverse("cultivation:pay", args=[giant.pk]))
+    assert response.url == reverse("cultivation:applications")
     giant.refresh_from_db()
     assert giant.reward_paid_on == dt.date.today()
-    assert 'class="inline pay"' not in Client().get(
-        reverse("cultivation:notice", args=[notice.pk])).content.decode()
+    assert 'class="inline pay"' not in bureau.get(
+        reverse("cultivation:applications")).content.decode()
 
 
 def test_the_ladder_api_answers_in_the_callers_scope(users):

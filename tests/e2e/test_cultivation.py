@@ -1,6 +1,8 @@
 """The cultivation ladder in a real Chromium: an enterprise opens its ladder page and sees its
-next rung with what it lacks, and applies; its district officer recommends it; the bureau
-enters the experts' score and publishes the list for public notice, which anyone can read."""
+next rung with what it lacks and who grants it, and applies; its district officer recommends
+it; the bureau enters the preliminary score, forwards the firm to the province (the city does
+not grant provincial titles) and records the province's decision with its document number,
+which the enterprise then sees on its ladder."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from tests.e2e.test_triage import _log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_enterprise_applies_its_district_recommends_and_the_bureau_publishes(
+def test_an_enterprise_applies_its_district_recommends_and_the_bureau_forwards(
         live_server, city_dir, browser_page):  # noqa: F811
     from acupoint.accounts.models import User
 
@@ -27,9 +29,10 @@ def test_an_enterprise_applies_its_district_recommends_and_the_bureau_publishes(
     _log_in(page, base, "enterprise")
     page.get_by_role("link", name="梯度培育").click()
     next_rung = page.locator("#next-rung")
-    assert "创新型中小企业" in next_rung.inner_text()
+    assert "科技和创新型中小企业" in next_rung.inner_text()  # the 2026 name of the first rung
+    assert "山东省工业和信息化厅" in page.locator("#next-grantor").inner_text()
     assert "研发投入强度 1.99% → ≥ 2%（研发费用 +1 万元）" in next_rung.locator(
-        "ul.gaps").inner_text()
+        "ul.gaps").first.inner_text()
     page.click("#apply-next button")
     assert "已提交" in page.locator("ul.messages").inner_text()
 
@@ -49,14 +52,22 @@ def test_an_enterprise_applies_its_district_recommends_and_the_bureau_publishes(
     row.locator("form.score button").click()
     page.locator("#applications tbody tr").first.locator(
         "input[name=application]").check()
-    page.select_option("#id_rung", "innovative_sme")
-    page.fill("#id_title", "2026年创新型中小企业拟认定名单公示")
-    page.click("#publish-notice button")
-    assert "2026年创新型中小企业拟认定名单公示" in page.locator("h1").inner_text()
-    assert enterprise.name in page.locator("#notice-list").inner_text()
-    notice_url = page.url
+    page.click("#forward button")
+    row = page.locator("#applications tbody tr").first
+    assert "已报送认定机关" in row.inner_text()
+    row.locator("select[name=recognised]").select_option("yes")
+    row.locator("input[name=document]").fill("鲁工信中小〔2026〕31号")
+    import datetime as dt
 
-    page.context.clear_cookies()
-    page.goto(notice_url)
-    assert enterprise.name in page.locator("#notice-list").inner_text()
+    row.locator("input[name=day]").fill(dt.date.today().isoformat())
+    row.locator("form.outcome button").click()
+    row = page.locator("#applications tbody tr").first
+    assert "已认定" in row.inner_text() and "鲁工信中小〔2026〕31号" in row.inner_text()
+    page.screenshot(path="/tmp/cultivation-applications.png", full_page=True)
+
+    _log_in(page, base, "enterprise")
+    page.get_by_role("link", name="梯度培育").click()
+    titles = page.locator("#titles").inner_text()
+    assert "科技和创新型中小企业" in titles and "鲁工信中小〔2026〕31号" in titles
+    assert "山东省工业和信息化厅" in titles
     assert page.outside_requests == []

@@ -46,7 +46,8 @@ AT_THRESHOLD = {
         "main_revenue_prev": 7_000 / 1.05, "main_revenue_prev2": 7_000 / 1.05 ** 2,
         "core_information_system": True, "quality_certified": True, "debt_ratio": 0.70,
         "market_share": 0.10, "own_brand": True, "rd_spend": 300, "rd_spend_prev": 300,
-        "rd_centre_level": "city", "ip_class_i_used": 2},
+        "rd_centre_level": "city", "ip_class_i_used": 2, "key_chain_link": True,
+        "priority_product_field": True},
     "little_giant@2026": {
         "title_srdi": True, "niche_years": 3, "revenue": 5_000, "revenue_prev": 4_800,
         "revenue_prev2": 5_000 / 1.05 ** 2, "main_revenue": 4_500, "debt_ratio": 0.75,
@@ -81,7 +82,8 @@ JUST_OUT = {
         ("certification", {"quality_certified": False}), ("debt_ratio", {"debt_ratio": 0.7001}),
         ("market_share", {"market_share": 0.0999}), ("brand", {"own_brand": False}),
         ("rd", {"rd_spend_prev": 299}), ("rd_centre", {"rd_centre_level": "none"}),
-        ("ip", {"ip_class_i_used": 1})],
+        ("ip", {"ip_class_i_used": 1}), ("chain", {"key_chain_link": False}),
+        ("product_field", {"priority_product_field": False})],
     "little_giant@2026": [
         ("srdi", {"title_srdi": False}), ("niche_years", {"niche_years": 2}),
         ("revenue", {"revenue": 4_999, "revenue_prev2": 4_999 / 1.05 ** 2}),
@@ -131,6 +133,37 @@ INNOVATIVE_60 = {  # 创新能力 10 + 10, 成长性 15 + 5, 专业化 5 + 15: e
     "ip_high_value": 0, "ip_class_i_own": 0, "ip_class_i": 1, "revenue": 10_000,
     "rd_spend": 200, "main_revenue": 6_000, "main_revenue_prev": 6_000 / 1.1,
     "debt_ratio": 0.75, "emerging_catalogue": False, "equity_raised_3y": 0}
+
+
+def test_the_little_giant_2022_innovation_route_stands_in_for_the_innovation_conditions():
+    """创新直通: a national science award (top 3 of the winners) or 创客中国 national top 50
+    waives R&D, the R&D institution and the Ⅰ类 IP; never the other conditions."""
+    weak = {**AT_THRESHOLD["little_giant@2022"], "rd_spend_prev": 0,
+            "rd_centre_level": "none", "ip_class_i_used": 0}
+    assert failed(judge("little_giant@2022", weak)) == ["rd", "rd_centre", "ip"]
+    for route in ("national_science_award_top3", "makers_top50"):
+        assert judge("little_giant@2022", {**weak, route: True}).status == QUALIFIED
+        outside = {**weak, route: True, "key_chain_link": False}
+        assert failed(judge("little_giant@2022", outside)) == ["chain"]
+
+
+def test_the_first_rung_is_named_for_the_rules_in_force():
+    assert LADDER.in_force("innovative_sme", D(2026, 3, 31)).rung.name == "创新型中小企业"
+    spec = LADDER.in_force("innovative_sme", D(2026, 4, 1))
+    assert spec.rung.name == "科技和创新型中小企业"
+    assert spec.rung.document == "工信部企业〔2026〕2号"
+    # Judged by the 2022 criteria until a merged standard appears.
+    assert judge("innovative_sme@2026", INNOVATIVE_60).score == 60
+
+
+def test_the_city_grants_only_its_own_titles():
+    grantors = {spec.key: spec.rung.recognised_by for spec in LADDER.specs}
+    assert {grantors[key] for key in ("innovative_sme@2022", "innovative_sme@2026",
+                                      "srdi_sme@2022", "srdi_sme@2026")} == {"province"}
+    assert {grantors[key] for key in ("little_giant@2022", "little_giant@2026",
+                                      "single_champion@2023")} == {"miit"}
+    assert [key for key, grantor in grantors.items() if grantor == "city"] == [
+        "hidden_champion@2018"]
 
 
 def test_innovative_sme_passes_at_60_with_its_floors_and_fails_just_below():
@@ -252,6 +285,8 @@ def test_a_bad_rung_file_names_the_line_and_the_key():
   version: "1"
   document: 测试〔2024〕1号
   from: 2024-01-01
+  recognised_by: city
+  recogniser: 测试局
 binding:
   - {id: rd, label: 研发, when: rd_spendd >= 100}
 score:
@@ -268,7 +303,7 @@ score:
     with pytest.raises(SpecError) as unknown:
         parse_rung(fixed, "bad.yaml", LADDER.catalogue)
     problem = unknown.value.problems[0]
-    assert problem.line == 9 and problem.key == "binding.0.when"
+    assert problem.line == 11 and problem.key == "binding.0.when"
     assert "rd_spendd" in problem.message
 
 

@@ -1,10 +1,13 @@
 """Every change on the cultivation ladder, checked and recorded in the audit log.
 
 A firm applies for a rung it does not hold, under the rules in force that day; its district
-recommends it (or not); experts score it; the bureau publishes the list for public notice,
-records the objections and settles them; when the notice has ended the firms without an upheld
-objection are recognised, their title granted with its validity, and the reward of the rung
-computed (Qingdao rewards a newly recognised 小巨人 with up to 100 万, 2023).
+recommends it (or not); experts score it. For a title the city grants itself (青岛隐形冠军) the
+bureau publishes the list for public notice, records the objections and settles them; when the
+notice has ended the firms without an upheld objection are recognised, their title granted
+with its validity. A provincial or national title (创新型 / 科技和创新型 and 专精特新: the
+province; 小巨人 and 单项冠军: MIIT) is not the city's to grant: the bureau forwards the firm to
+the recognising body and records the outcome with that body's document number. Either way the
+city pays its own reward (Qingdao rewards a newly recognised 小巨人 with up to 100 万, 2023).
 """
 
 from __future__ import annotations
@@ -38,7 +41,17 @@ from acupoint.registry.models import Enterprise
 REWARDS = {"little_giant": 100.0}
 NOTICE_DAYS = 5
 OPEN = (Application.Status.SUBMITTED, Application.Status.RECOMMENDED,
-        Application.Status.SCORED, Application.Status.NOTICED)
+        Application.Status.SCORED, Application.Status.FORWARDED, Application.Status.NOTICED)
+
+
+def recogniser(rung: str, day: dt.date) -> tuple[str, str]:
+    """Who grants ``rung`` under the rules in force on ``day``: (miit|province|city, name)."""
+    spec = evaluation.in_force(rung, day) or evaluation.ladder().versions(rung)[-1]
+    return spec.rung.recognised_by, spec.rung.recogniser
+
+
+def _granted_by_the_city(application: Application) -> bool:
+    return recogniser(application.rung, application.submitted_on)[0] == "city"
 
 
 def _parse(kind: str):
@@ -212,6 +225,11 @@ def do_publish_notice(actor, rung: str, applications: Sequence[Application], *,
     scoping.require_bureau(actor, _("Only the bureau publishes the list."))
     if not applications:
         raise ValidationError(_("Choose the firms to put on the list."))
+    by, name = recogniser(rung, published_on or timezone.localdate())
+    if by != "city":
+        raise ValidationError(_(
+            "%(rung)s is recognised by %(body)s, not by the city: forward the firms to it "
+            "and record its decision.") % {"rung": RUNG_NAMES[rung], "body": name})
     wrong = [str(item) for item in applications
              if item.rung != rung or item.status != Application.Status.SCORED]
     if wrong:
@@ -277,11 +295,54 @@ def do_recognise(actor, notice: Notice, day: dt.date | None = None) -> list[Appl
                      decided_note=_("An objection was upheld."))
             continue
         title = do_record_title(actor, application.enterprise, rung=application.rung,
-                                granted=day, document=notice.title)
+                                granted=day, document=notice.title,
+                                source=recogniser(application.rung, day)[1])
         _advance(actor, application, [Application.Status.NOTICED], "recognise",
                  status=Application.Status.RECOGNISED, title=title,
                  reward=REWARDS.get(application.rung))
     return applications
+
+
+@transaction.atomic
+def do_forward(actor, applications: Sequence[Application],
+               day: dt.date | None = None) -> list[Application]:
+    """Forward recommended (or scored) firms to the body that grants their title."""
+    scoping.require_bureau(actor, _("Only the bureau forwards firms."))
+    if not applications:
+        raise ValidationError(_("Choose the firms to forward."))
+    city = [str(item) for item in applications if _granted_by_the_city(item)]
+    if city:
+        raise ValidationError(_("The city grants these titles itself: put the firms on "
+                                "public notice instead: %(names)s.") % {"names": "、".join(city)})
+    day = day or timezone.localdate()
+    return [_advance(actor, application, [Application.Status.RECOMMENDED,
+                                          Application.Status.SCORED], "forward",
+                     status=Application.Status.FORWARDED, forwarded_on=day)
+            for application in applications]
+
+
+@transaction.atomic
+def do_record_outcome(actor, application: Application, *, recognised: bool, document: str,
+                      day: dt.date, note: str = "") -> Application:
+    """The recognising body's decision on a forwarded firm, with its document number: the
+    title it granted (and the city's own reward), or the refusal."""
+    scoping.require_bureau(actor, _("Only the bureau records the recognising body's decision."))
+    if not document.strip():
+        raise ValidationError(_("Give the number of the recognising body's document."))
+    if application.forwarded_on and day < application.forwarded_on:
+        raise ValidationError(_("The decision cannot come before the firm was forwarded "
+                                "(%(day)s).") % {"day": application.forwarded_on.isoformat()})
+    if not recognised:
+        return _advance(actor, application, [Application.Status.FORWARDED], "not_recognised",
+                        status=Application.Status.REJECTED, outcome_document=document.strip(),
+                        decided_note=note.strip())
+    _by, name = recogniser(application.rung, day)
+    title = do_record_title(actor, application.enterprise, rung=application.rung, granted=day,
+                            document=document.strip(), source=name)
+    return _advance(actor, application, [Application.Status.FORWARDED], "recognise",
+                    status=Application.Status.RECOGNISED, title=title,
+                    outcome_document=document.strip(), decided_note=note.strip(),
+                    reward=REWARDS.get(application.rung))
 
 
 @transaction.atomic

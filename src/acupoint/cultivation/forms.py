@@ -47,11 +47,30 @@ class ScoreForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2_000)
 
 
+def city_rungs() -> list[tuple[str, str]]:
+    """The titles the city grants itself: only these go on the city's public notice."""
+    granted = {spec.rung.rung for spec in ladder().specs if spec.rung.recognised_by == "city"}
+    return [(code, name) for code, name in RUNG_CHOICES if code in granted]
+
+
 class NoticeForm(forms.Form):
-    rung = forms.ChoiceField(label=_("Rung"), choices=RUNG_CHOICES)
+    rung = forms.ChoiceField(label=_("Rung"), choices=city_rungs)
     title = forms.CharField(label=_("Title of the list"), max_length=200)
     days = forms.IntegerField(label=_("Notice period (days)"), min_value=1, max_value=30,
                               initial=5)
+
+
+class OutcomeForm(forms.Form):
+    """The recognising body's decision on a forwarded firm."""
+
+    recognised = forms.ChoiceField(label=_("Decision"), choices=[
+        ("yes", _("Recognised")), ("no", _("Not recognised"))])
+    document = forms.CharField(label=_("Document number"), max_length=100,
+                               widget=forms.TextInput(attrs={"placeholder": _(
+                                   "e.g. 工信部企业函〔2025〕123号")}))
+    day = forms.DateField(label=_("Date of the decision"),
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=2_000)
 
 
 class ObjectionForm(forms.Form):

@@ -80,6 +80,7 @@ class Application(models.Model):
         RECOMMENDED = "recommended", _("Recommended by the district")
         NOT_RECOMMENDED = "not_recommended", _("Not recommended")
         SCORED = "scored", _("Scored by experts")
+        FORWARDED = "forwarded", _("Forwarded to the recognising body")
         NOTICED = "noticed", _("On public notice")
         RECOGNISED = "recognised", _("Recognised")
         REJECTED = "rejected", _("Rejected")
@@ -101,6 +102,11 @@ class Application(models.Model):
                                related_name="applications")
     title = models.OneToOneField(Title, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="application")
+    # A title the city does not grant: the day the city forwarded the firm, and the
+    # recognising body's document that recognised it (or said no).
+    forwarded_on = models.DateField(_("forwarded on"), null=True, blank=True)
+    outcome_document = models.CharField(_("document of the outcome"), max_length=100,
+                                        blank=True)
     reward = models.FloatField(_("reward (万元)"), null=True, blank=True)
     reward_paid_on = models.DateField(_("reward paid on"), null=True, blank=True)
     decided_note = models.TextField(_("decision note"), blank=True)

@@ -21,6 +21,7 @@ from acupoint.cultivation.forms import (
     DataForm,
     NoticeForm,
     ObjectionForm,
+    OutcomeForm,
     RecommendForm,
     ScoreForm,
 )
@@ -106,6 +107,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
             *scoping.BUREAU_ROLES, Role.DISTRICT_OFFICER) else None,
         "score_form": ScoreForm(auto_id=False) if scoping.is_bureau(user) else None,
         "notice_form": NoticeForm() if scoping.is_bureau(user) else None,
+        "outcome_form": OutcomeForm(auto_id=False) if scoping.is_bureau(user) else None,
         "notices": Notice.objects.all()[:20]})
 
 
@@ -161,6 +163,39 @@ def publish(request: HttpRequest) -> HttpResponse:
         show_errors(request, error)
         return redirect("cultivation:applications")
     return redirect("cultivation:notice", notice.pk)
+
+
+@login_required
+@require_POST
+def forward(request: HttpRequest) -> HttpResponse:
+    chosen = list(selectors.applications(request.user).filter(
+        pk__in=request.POST.getlist("application")))
+    try:
+        forwarded = actions.do_forward(request.user, chosen)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("%(count)s firms forwarded.") % {"count": len(forwarded)})
+    return redirect("cultivation:applications")
+
+
+@login_required
+@require_POST
+def outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the decision, the document number and its date."))
+        return redirect("cultivation:applications")
+    try:
+        actions.do_record_outcome(request.user, application,
+                                  recognised=form.cleaned_data["recognised"] == "yes",
+                                  document=form.cleaned_data["document"],
+                                  day=form.cleaned_data["day"],
+                                  note=form.cleaned_data["note"])
+    except ValidationError as error:
+        show_errors(request, error)
+    return redirect("cultivation:applications")
 
 
 def notice_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -238,7 +273,9 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
         actions.do_pay_reward(request.user, application)
     except ValidationError as error:
         show_errors(request, error)
-    return redirect("cultivation:notice", application.notice_id)
+    if application.notice_id:
+        return redirect("cultivation:notice", application.notice_id)
+    return redirect("cultivation:applications")
 
 
 def _pool_filters(request: HttpRequest) -> dict[str, str]:

@@ -50,6 +50,7 @@ class _Model(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
+    source: str | dict[str, str] = ""
     placeholder: str | dict[str, str] = ""
 
 
@@ -119,6 +120,11 @@ class RungInfo(_Model):
     validity_years: int | None = Field(None, ge=1)
     source: str = ""
     ladder: Literal["miit", "city", "province"] = "miit"
+    # Who grants the title: the province (创新型, 专精特新), MIIT (小巨人, 单项冠军) or the city
+    # (its own titles). For a title the city does not grant, its part is the pool, the
+    # district's recommendation, forwarding and recording the outcome.
+    recognised_by: Literal["miit", "province", "city"]
+    recogniser: str = Field(min_length=2, description="The body that grants the title.")
 
     @model_validator(mode="after")
     def _ordered(self) -> RungInfo:
