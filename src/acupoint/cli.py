@@ -201,8 +201,9 @@ def worker(batch: Annotated[bool, typer.Option(
 
 @app.command("escalate")
 def escalate() -> None:
-    """The daily overdue check of investment projects (run it from cron): every stage past its
-    time limit is raised to its department, and past twice the limit to the leadership."""
+    """The daily overdue check of investment projects (run it from cron): every approval past
+    its stage's local limit, or past the reform's total of 100 working days, is raised to its
+    department, and past twice the limit to the leadership."""
     _django()
     from acupoint.projects.actions import do_escalate_overdue
     from acupoint.registry.calendar import sync

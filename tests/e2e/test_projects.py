@@ -1,7 +1,8 @@
-"""The project fast track in a real Chromium: a district officer, on a phone, records the filing
-of a project dated long enough ago that land supply is overdue; the project moves to the
-filing column of the board, its timeline is drawn, and the land department's member finds the
-overdue stage and its escalation on the department dashboard."""
+"""The project fast track in a real Chromium: a district officer, on a phone, records that the
+planning department accepted a project's complete application long enough ago that the
+government's time is past the reform's 100 working days, then a correction asked of the
+applicant (补正, when the clock stops); the project is overdue on the board, and the planning
+department's member finds it and its escalation on the department dashboard."""
 
 from __future__ import annotations
 
@@ -51,27 +52,33 @@ def test_an_officer_records_a_stage_and_the_overdue_stage_reaches_its_department
     page.get_by_role("link", name="项目").click()
     assert _column_of(page, project.pk) == "registration"
     page.click(f"li.project-card[data-project='{project.pk}'] a")
-    page.select_option("#id_stage", "filing")
-    page.fill("#id_day", "2025-09-01")
-    page.fill("#id_documents", "青发改审批〔2025〕示例号")
-    page.click("#record-stage button")
-    said = page.locator("ul.messages").inner_text()
-    assert "已登记立项（2025-09-01）" in said
-    assert "供地已超期" in said and "市自然资源和规划局" in said
-    page.wait_for_selector("#chart-gantt ~ .chart svg, .chart[data-chart='chart-gantt'] svg",
-                           state="attached")
-    assert "逾期" in page.locator("#waiting").inner_text()
+    form = page.locator("#accept-application")
+    form.locator("select[name=stage]").select_option("land_planning")
+    form.locator("input[name=day]").fill("2025-04-10")
+    form.locator("button").click()
+    assert "政府审批用时开始计算" in page.locator("ul.messages").inner_text()
+    waiting = page.locator("#waiting").inner_text()
+    assert "立项用地规划许可" in waiting and "逾期" in waiting
+    row = page.locator("#approvals tbody tr").first
+    row.locator("select[name=step]").select_option("correction")
+    row.locator("input[name=day]").fill("2025-10-09")
+    row.locator("input[name=note]").fill("缺少用地预审意见")
+    row.locator("button").click()
+    row = page.locator("#approvals tbody tr").first
+    assert "2025-10-09 – 待补正（缺少用地预审意见）" in row.inner_text()
+    assert "申请人补正期间不计时" in page.locator("#waiting").inner_text()
+    assert "100" in page.locator("#approval-total").inner_text()
+    page.screenshot(path="/tmp/project-phone.png", full_page=True)
 
     page.goto(f"{base}/projects/")
-    assert _column_of(page, project.pk) == "filing"
     card = page.locator(f"li.project-card[data-project='{project.pk}']")
-    assert "逾期" in card.inner_text() and "等待供地" in card.inner_text()
+    assert "逾期" in card.inner_text()
 
     _log_in(page, base, "ziran")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="本部门").click()
     page.get_by_role("link", name="市自然资源和规划局").click()
     overdue = page.locator(f"#overdue tr[data-project='{project.pk}']")
-    assert "供地" in overdue.inner_text()
+    assert "立项用地规划许可" in overdue.inner_text()
     assert "示例海洋装备项目" in page.locator("#open-escalations").inner_text()
     assert page.outside_requests == []

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from acupoint.engine.eventlog import Trace, ocel, write_ocel, write_xes
 from acupoint.engine.process import (
     STAGES,
+    Approval,
     Event,
+    approval_time,
     funnel,
     lead_times,
     measure,
@@ -87,10 +89,17 @@ def test_years_without_an_official_schedule_count_weekdays_and_say_so():
 HISTORY = [Event("contact", D(2024, 3, 1), "市投促局"), Event("negotiation", D(2024, 3, 8)),
            Event("signing", D(2024, 3, 20), "市投促局"),
            Event("registration", D(2024, 3, 25), "市场监管局"),
-           Event("filing", D(2024, 4, 2), "发展改革委"), Event("land", D(2024, 5, 6), "自然资源局"),
-           Event("planning_permit", D(2024, 5, 6), "自然资源局"),
+           Event("land_planning", D(2024, 5, 6), "自然资源局"),
+           Event("works_permit", D(2024, 5, 6), "自然资源局"),
            Event("construction_permit", D(2024, 5, 6), "住房城乡建设局"),
            Event("groundbreaking", D(2024, 5, 8))]
+# The same project's approvals as the government handled them: land and planning accepted on
+# 2 April, with a correction asked on 8 April and the file completed on 15 April; the works
+# and construction permits accepted on 29 April; all decided on 6 May (拿地即开工).
+APPROVALS = [Approval("land_planning", D(2024, 4, 2), D(2024, 5, 6),
+                      ((D(2024, 4, 8), D(2024, 4, 15)),)),
+             Approval("works_permit", D(2024, 4, 29), D(2024, 5, 6)),
+             Approval("construction_permit", D(2024, 4, 29), D(2024, 5, 6))]
 
 
 @given(st.dates(D(2023, 1, 1), D(2026, 6, 30)),
@@ -116,15 +125,28 @@ def test_a_history_in_stage_order_has_no_order_warning_and_durations_add_up(
 def test_land_and_construction_permit_on_one_day_is_allowed():
     assert stage_warnings(HISTORY) == []
     durations = stage_durations(HISTORY)
-    assert durations["construction_permit"] == 0 and durations["planning_permit"] == 0
-    # 2 Apr → 6 May 2024: Qingming (4–6 Apr, 7 Apr worked) and May Day (1–5 May, 28 Apr and
+    assert durations["construction_permit"] == 0 and durations["works_permit"] == 0
+    # 25 Mar → 6 May 2024: Qingming (4–6 Apr, 7 Apr worked) and May Day (1–5 May, 28 Apr and
     # 11 May worked) in between.
-    assert durations["land"] == working_days(D(2024, 4, 2), D(2024, 5, 6)).days == 21
+    assert durations["land_planning"] == working_days(D(2024, 3, 25), D(2024, 5, 6)).days
+
+
+def test_the_approval_clock_counts_the_governments_days_without_corrections():
+    land = APPROVALS[0]
+    # 2 Apr → 6 May is 21 working days; 8 → 15 Apr (the applicant completing its file) is 5.
+    assert working_days(D(2024, 4, 2), D(2024, 5, 6)).days == 21
+    assert working_days(D(2024, 4, 8), D(2024, 4, 15)).days == 5
+    assert land.working_days(D(2024, 6, 1)).days == 16
+    assert approval_time(APPROVALS, D(2024, 6, 1)).days == 16 + 2 * working_days(
+        D(2024, 4, 29), D(2024, 5, 6)).days
+    # A correction still awaited stops the clock until today.
+    awaited = Approval("land_planning", D(2024, 4, 2), None, ((D(2024, 4, 8), None),))
+    assert awaited.paused and awaited.working_days(D(2024, 6, 3)).days == 3
 
 
 def test_out_of_order_holiday_and_missing_stages_are_warned_not_refused():
     history = [Event("contact", D(2024, 3, 1)), Event("signing", D(2024, 2, 20)),
-               Event("filing", D(2024, 10, 3))]
+               Event("land_planning", D(2024, 10, 3))]
     messages = [warning.message for warning in stage_warnings(history)]
     assert any("签约 (2024-02-20) is dated before 接洽" in message for message in messages)
     assert any("2024-10-03, not a working day" in message for message in messages)
@@ -132,37 +154,50 @@ def test_out_of_order_holiday_and_missing_stages_are_warned_not_refused():
     assert stage_durations(history)  # still measured
 
 
-def test_a_stage_waiting_past_its_limit_is_overdue():
-    waiting = [Event("contact", D(2024, 3, 1)), Event("signing", D(2024, 3, 20)),
-               Event("registration", D(2024, 3, 25)), Event("filing", D(2024, 4, 2))]
-    assert overdue(waiting, D(2024, 4, 30)) is None  # 18 working days for 供地 (limit 30)
-    late = overdue(waiting, D(2024, 6, 3))
-    assert late is not None and late.stage == "land" and late.working_days > late.limit == 30
+def test_an_approval_is_overdue_past_its_local_limit_or_the_reforms_total():
+    under_review = [Approval("land_planning", D(2024, 4, 2))]
+    # Nothing is overdue while no application is under review: no government clock runs.
+    assert overdue([], D(2025, 1, 1)) is None
+    # 3 Apr, 7 Apr (worked), 8–12, 15–19, 22–26, 28 Apr (worked), 29, 30: 20 working days.
+    assert overdue(under_review, D(2024, 4, 30)) is None  # no local limit, 20 of 100 days
+    late = overdue(under_review, D(2024, 4, 30), {"land_planning": 15})
+    assert late is not None and (late.stage, late.basis, late.limit) == (
+        "land_planning", "stage", 15) and late.working_days == 20
+    past = overdue(under_review, D(2024, 9, 2))
+    assert past is not None and past.basis == "budget" and past.limit == 100
+    assert past.working_days == working_days(D(2024, 4, 2), D(2024, 9, 2)).days > 100
+    decided = [Approval("land_planning", D(2024, 4, 2), D(2024, 9, 2))]
+    assert overdue(decided, D(2024, 12, 31)) is None  # decided: nothing waits
 
 
 def test_analytics_lead_time_funnel_loops_and_waiting():
-    returned = [*HISTORY[:5], Event("filing", D(2024, 4, 9), "发展改革委", returned=True),
-                Event("filing", D(2024, 4, 16), "发展改革委")]
-    measured = [measure(events) for events in (HISTORY, returned, HISTORY[:3])]
+    returned = [*HISTORY[:4], Event("land_planning", D(2024, 4, 9), "自然资源局",
+                                    returned=True),
+                Event("land_planning", D(2024, 4, 16), "自然资源局")]
+    measured = [measure(HISTORY, APPROVALS),
+                measure(returned, [Approval("land_planning", D(2024, 4, 2), D(2024, 4, 16)),
+                                   Approval("works_permit", D(2024, 4, 17))]),
+                measure(HISTORY[:3])]
     assert lead_times(measured) == [(D(2024, 5, 8) - D(2024, 3, 1)).days]
     assert measured[0].lead_working_days == working_days(D(2024, 3, 1), D(2024, 5, 8)).days
-    assert measured[0].approval_days == working_days(D(2024, 3, 25), D(2024, 5, 6)).days
-    assert measured[1].approval_days is None  # no construction permit yet
+    assert measured[0].approval_days == approval_time(APPROVALS, D(2024, 5, 6)).days
+    assert measured[1].approval_days is None  # the works permit is still under review
     assert funnel(measured) == [("接洽", 3), ("签约", 3), ("开工", 1), ("投产", 0)]
-    assert measured[1].returned == ["filing"]
-    assert stage_durations(returned)["filing"] == working_days(D(2024, 3, 25),
-                                                               D(2024, 4, 2)).days
+    assert measured[1].returned == ["land_planning"]
+    assert stage_durations(returned)["land_planning"] == working_days(D(2024, 3, 25),
+                                                                      D(2024, 4, 16)).days
     slowest = waiting_by(measured)
-    assert slowest[0][0] == "供地"
+    assert slowest[0][0] == "立项用地规划许可"
+    # 自然资源局 delivered both of the first project's planning stages and the second's one.
     assert dict((label, count) for label, _median, count in waiting_by(
-        measured, "department"))["自然资源局"] == 2
+        measured, "department"))["自然资源局"] == 3
     assert percentile([10, 20, 30, 40], 0.5) == 25 and percentile([], 0.9) is None
 
 
 def test_event_logs_are_read_by_pm4py(tmp_path):
     import pm4py
     traces = [Trace("P001", HISTORY, {"district": "黄岛", "industry": "3612"}),
-              Trace("P002", [*HISTORY[:5], Event("filing", D(2024, 4, 9), "发展改革委",
+              Trace("P002", [*HISTORY[:5], Event("land_planning", D(2024, 4, 9), "自然资源局",
                                                  returned=True)], {"district": "城阳"})]
     xes, json_path = tmp_path / "projects.xes", tmp_path / "projects.jsonocel"
     write_xes(traces, xes)
@@ -170,7 +205,7 @@ def test_event_logs_are_read_by_pm4py(tmp_path):
     log = pm4py.read_xes(str(xes))
     assert set(log["case:concept:name"]) == {"P001", "P002"}
     assert len(log) == len(HISTORY) + 6
-    assert "供地" in set(log["concept:name"])
+    assert "立项用地规划许可" in set(log["concept:name"])
     assert set(log[log["case:concept:name"] == "P001"]["org:resource"].dropna()) >= {
         "市投促局", "自然资源局"}
     objects = pm4py.read_ocel2_json(str(json_path))

@@ -17,7 +17,13 @@ from acupoint.accounts.models import AuditEntry
 from acupoint.demo import projects as demo_projects
 from acupoint.engine.process import measure
 from acupoint.projects import actions, analytics, selectors
-from acupoint.projects.models import Department, Escalation, Project, StageEvent
+from acupoint.projects.models import (
+    ApprovalPause,
+    Department,
+    Escalation,
+    Project,
+    StageEvent,
+)
 from acupoint.registry.models import Cluster, District
 from acupoint.workdays import add_working_days
 
@@ -98,72 +104,112 @@ def test_a_stage_in_the_future_or_unknown_is_refused_and_saves_nothing(users):
     assert project.events.count() == 1
 
 
-def test_land_and_construction_permit_on_one_day_is_a_fast_track_not_a_problem(users):
-    project = make_project(users["admin"], first_contact=D(2025, 1, 2))
-    for stage, day in [("negotiation", D(2025, 1, 6)), ("signing", D(2025, 1, 10)),
-                       ("registration", D(2025, 1, 13)), ("filing", D(2025, 1, 16))]:
-        record(users["admin"], project, stage, day)
-    for stage in ("land", "planning_permit", "construction_permit"):
-        assert record(users["admin"], project, stage, D(2025, 2, 20)).warnings == []
-    project.refresh_from_db()
-    assert project.stage == "construction_permit" and project.waiting_on is None
-    # Registration 13 Jan → filing 16 Jan: 3 working days. Filing → 20 Feb across the Spring
-    # Festival (28 Jan–4 Feb off; Sunday 26 Jan and Saturday 8 Feb worked): 17 Jan, 20–24 Jan,
-    # 26–27 Jan, 5–8 Feb, 10–14 Feb and 17–20 Feb make 21.
-    assert measure(selectors.history(project)).approval_days == 3 + 21
-
-
-def test_an_overdue_stage_is_escalated_to_its_department_then_to_the_leadership(users):
-    project = make_project(users["admin"], first_contact=D(2025, 1, 2))
-    filed = D(2025, 5, 6)  # land waits 38 working days by 30 June: over its 30
+def signed(actor, project: Project) -> None:
     for stage, day in [("negotiation", D(2025, 1, 6)), ("signing", D(2025, 1, 10)),
                        ("registration", D(2025, 1, 13))]:
-        record(users["admin"], project, stage, day)
-    outcome = record(users["admin"], project, "filing", filed)
-    assert [(item.stage, item.level, item.department.code) for item in outcome.raised] == [
-        ("land", Escalation.Level.DEPARTMENT, "natural-resources")]
-    assert outcome.raised[0].waited > outcome.raised[0].limit == 30
+        record(actor, project, stage, day)
+
+
+def accept(actor, project: Project, stage: str, day: dt.date):
+    return actions.do_accept_application(actor, project, stage=stage, day=day, today=TODAY)
+
+
+def test_the_permits_on_one_day_are_a_fast_track_not_a_problem(users):
+    project = make_project(users["admin"], first_contact=D(2025, 1, 2))
+    signed(users["admin"], project)
+    planning = accept(users["admin"], project, "land_planning", D(2025, 1, 16))
+    works = accept(users["admin"], project, "works_permit", D(2025, 2, 17))
+    building = accept(users["admin"], project, "construction_permit", D(2025, 2, 17))
+    for approval in (planning, works, building):
+        decided = actions.do_decide_approval(users["admin"], approval, day=D(2025, 2, 20),
+                                             today=TODAY)
+        assert decided.warnings == []
+    project.refresh_from_db()
+    assert project.stage == "construction_permit"
+    # 16 Jan → 20 Feb across the Spring Festival (28 Jan–4 Feb off; Sunday 26 Jan and
+    # Saturday 8 Feb worked): 17 Jan, 20–24 Jan, 26–27 Jan, 5–8 Feb, 10–14 Feb and 17–20 Feb
+    # make 21; 17 → 20 Feb is 3, twice.
+    measured = measure(selectors.history(project),
+                       selectors.approvals(Project.objects.filter(pk=project.pk))[project.pk])
+    assert measured.approval_days == 21 + 3 + 3
+
+
+def test_corrections_stop_the_governments_clock(users):
+    project = make_project(users["admin"], first_contact=D(2025, 1, 2))
+    signed(users["admin"], project)
+    approval = accept(users["admin"], project, "land_planning", D(2025, 3, 3))
+    with pytest.raises(ValidationError):  # one application under review per stage
+        accept(users["admin"], project, "land_planning", D(2025, 3, 4))
+    with pytest.raises(ValidationError):
+        accept(users["admin"], project, "groundbreaking", D(2025, 3, 4))
+    actions.do_request_correction(users["admin"], approval, day=D(2025, 3, 10),
+                                  reason="缺少规划设计方案", today=TODAY)
+    with pytest.raises(ValidationError):  # one correction awaited at a time
+        actions.do_request_correction(users["admin"], approval, day=D(2025, 3, 11), today=TODAY)
+    card = selectors.card(Project.objects.get(pk=project.pk), {}, D(2025, 3, 20))
+    assert card.under_review and card.paused and card.waited == 5  # 4–7 and 10 Mar
+    actions.do_complete_correction(users["admin"], approval, day=D(2025, 3, 24), today=TODAY)
+    card = selectors.card(Project.objects.get(pk=project.pk), {}, D(2025, 3, 26))
+    assert not card.paused and card.waited == 5 + 2  # 25 and 26 Mar count again
+    actions.do_decide_approval(users["admin"], approval, day=D(2025, 3, 26), today=TODAY)
+    approval.refresh_from_db()
+    assert approval.decided_on == D(2025, 3, 26)
+    assert project.events.get(stage="land_planning").day == D(2025, 3, 26)
+
+def test_approvals_past_the_reforms_total_are_escalated_then_to_the_leadership(users):
+    project = make_project(users["admin"], first_contact=D(2025, 1, 2))
+    signed(users["admin"], project)
+    # No stage limit is shipped: the project waits on the reform's 100 working days.
+    approval = actions.do_accept_application(users["admin"], project, stage="land_planning",
+                                             day=D(2025, 1, 16), today=D(2025, 1, 16))
+    assert not Escalation.objects.exists()  # 0 of 100 on the day it was accepted
+    raised = actions.do_escalate_overdue(users["admin"], TODAY)
+    assert [(item.stage, item.level, item.department.code, item.basis, item.limit)
+            for item in raised] == [("land_planning", Escalation.Level.DEPARTMENT,
+                                     "natural-resources", "budget", 100)]
+    assert raised[0].waited > 100
     assert actions.do_escalate_overdue(users["admin"], TODAY) == []  # once per stage
-    later = actions.do_escalate_overdue(users["admin"], add_working_days(filed, 61))
+    later = actions.do_escalate_overdue(users["admin"], add_working_days(D(2025, 1, 16), 201))
     assert [item.level for item in later] == [Escalation.Level.LEADERSHIP]
-    landed = record(users["admin"], project, "land", D(2025, 6, 27))
-    assert landed.resolved == 2
+    decided = actions.do_decide_approval(users["admin"], approval, day=D(2025, 6, 27),
+                                         today=TODAY)
+    assert decided.resolved == 2
     assert not Escalation.objects.filter(project=project, resolved_on__isnull=True).exists()
     with pytest.raises(PermissionDenied):
         actions.do_escalate_overdue(users["huangdao"], TODAY)
 
-
-def test_the_bureau_sets_a_limit_and_the_check_follows_it(users):
+def test_a_local_stage_limit_is_followed_and_only_approval_stages_have_one(users):
     project = make_project(users["admin"], first_contact=D(2025, 6, 2))
-    record(users["admin"], project, "negotiation", D(2025, 6, 20))  # 6 working days by 30th
+    signed(users["admin"], project)
+    accept(users["admin"], project, "land_planning", D(2025, 6, 20))  # 6 working days by 30th
     new_owner = Department.objects.get(code="development-reform")
     with pytest.raises(PermissionDenied):
-        actions.do_set_rule(users["huangdao"], "signing", department=None, limit_days=5)
-    actions.do_set_rule(users["admin"], "signing", department=new_owner, limit_days=5)
+        actions.do_set_rule(users["huangdao"], "land_planning", department=None, limit_days=5)
+    with pytest.raises(ValidationError):  # no government clock runs for signing
+        actions.do_set_rule(users["admin"], "signing", department=None, limit_days=5)
+    actions.do_set_rule(users["admin"], "land_planning", department=new_owner, limit_days=5)
     project.refresh_from_db()
-    assert project.waiting_on == new_owner  # projects waiting for signing follow at once
+    assert project.waiting_on == new_owner  # projects waiting for the stage follow at once
     raised = actions.do_escalate_overdue(users["admin"], TODAY)
-    assert [(item.project, item.stage, item.limit, item.waited, item.department)
-            for item in raised] == [(project, "signing", 5, 6, new_owner)]
+    assert [(item.project, item.stage, item.limit, item.waited, item.department, item.basis)
+            for item in raised] == [(project, "land_planning", 5, 6, new_owner, "stage")]
     assert AuditEntry.objects.filter(action="projects.set_rule").count() == 1
-
 
 def test_a_department_member_records_only_the_stages_their_department_handles(users):
     land = Department.objects.get(code="natural-resources")
     member = users["ziran"]
     land.members.add(member)
     project = make_project(users["admin"], first_contact=D(2025, 1, 2))
-    for stage, day in [("negotiation", D(2025, 1, 6)), ("signing", D(2025, 1, 10)),
-                       ("registration", D(2025, 1, 13))]:
+    for stage, day in [("negotiation", D(2025, 1, 6)), ("signing", D(2025, 1, 10))]:
         record(users["admin"], project, stage, day)
     assert not selectors.projects(member).filter(pk=project.pk).exists()
-    record(users["admin"], project, "filing", D(2025, 2, 10))
+    record(users["admin"], project, "registration", D(2025, 1, 13))
     assert selectors.projects(member).filter(pk=project.pk).exists()  # now in its queue
     with pytest.raises(PermissionDenied):
         record(member, project, "groundbreaking", D(2025, 3, 3))
-    record(member, project, "land", D(2025, 3, 3))
-    assert project.events.get(stage="land").department == land
-
+    approval = accept(member, project, "land_planning", D(2025, 2, 10))
+    actions.do_decide_approval(member, approval, day=D(2025, 3, 3), today=TODAY)
+    assert project.events.get(stage="land_planning").department == land
 
 def test_each_role_sees_its_own_projects(users):
     huangdao = District.objects.get(name="黄岛")
@@ -191,10 +237,11 @@ def test_the_demo_projects_stall_loop_and_fast_track_and_the_analytics_measure_t
     fast = [project for project in projects if "land_permit" in project.methods]
     assert fast and all(
         len({event.day for event in histories[project.pk]
-             if event.stage in {"land", "planning_permit", "construction_permit"}}) <= 1
+             if event.stage in {"land_planning", "works_permit", "construction_permit"}}) <= 1
         for project in fast)
     assert StageEvent.objects.filter(returned=True).exists()
-    assert Escalation.objects.filter(resolved_on__isnull=True).exists()
+    assert Escalation.objects.filter(resolved_on__isnull=True, basis="budget").exists()
+    assert ApprovalPause.objects.exists()  # corrections asked of some applicants
     figures = analytics.analyse(projects, TODAY)
     counts = [count for _name, count in figures.funnel]
     assert counts[0] == 150 and counts == sorted(counts, reverse=True) and counts[-1] > 0
@@ -211,10 +258,10 @@ def test_the_demo_projects_stall_loop_and_fast_track_and_the_analytics_measure_t
 
 def test_a_closed_project_keeps_its_history_waits_for_nothing_and_can_be_reopened(users):
     project = make_project(users["huangdao"], first_contact=D(2025, 1, 2))
-    for stage, day in [("negotiation", D(2025, 1, 6)), ("signing", D(2025, 1, 10)),
-                       ("registration", D(2025, 1, 13))]:
-        record(users["huangdao"], project, stage, day)
-    assert Escalation.objects.filter(project=project, stage="filing").exists()
+    signed(users["huangdao"], project)
+    accept(users["huangdao"], project, "land_planning", D(2025, 1, 16))
+    actions.do_escalate_overdue(users["admin"], TODAY)
+    assert Escalation.objects.filter(project=project, stage="land_planning").exists()
     with pytest.raises(ValidationError) as no_reason:
         actions.do_close_project(users["huangdao"], project, day=D(2025, 6, 2), reason=" ",
                                  today=TODAY)
@@ -226,14 +273,14 @@ def test_a_closed_project_keeps_its_history_waits_for_nothing_and_can_be_reopene
     assert not project.escalations.filter(resolved_on__isnull=True).exists()
     assert actions.do_escalate_overdue(users["admin"], TODAY) == []
     with pytest.raises(ValidationError):
-        record(users["huangdao"], project, "filing", D(2025, 6, 3))
+        record(users["huangdao"], project, "land_planning", D(2025, 6, 3))
     figures = analytics.analyse(Project.objects.all(), TODAY)
     assert figures.funnel[0][1] == 1 and figures.overdue_now == 0
     actions.do_reopen_project(users["huangdao"], project)
     project.refresh_from_db()
     assert project.status == Project.Status.ACTIVE
-    assert project.waiting_on.code == "development-reform"
-    assert record(users["huangdao"], project, "filing", D(2025, 6, 3)).event.pk
+    assert project.waiting_on.code == "natural-resources"
+    assert record(users["huangdao"], project, "land_planning", D(2025, 6, 3)).event.pk
     assert [entry.action for entry in AuditEntry.objects.filter(
         action__in=["projects.close", "projects.reopen"]).order_by("id")] == [
         "projects.close", "projects.reopen"]

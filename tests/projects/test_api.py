@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from acupoint.accounts.actions import do_issue_token
-from acupoint.projects.models import Escalation, StageEvent
+from acupoint.projects.models import Approval, Escalation, StageEvent
 from acupoint.registry.models import District
 from tests.projects.test_actions import D, make_project
 
@@ -21,6 +21,7 @@ def _bearer(users, username: str) -> dict[str, str]:
 
 def test_an_approval_platform_posts_stages_and_gets_warnings_and_escalations(users):
     project = make_project(users["admin"], first_contact=D(2025, 1, 2))
+    Approval.objects.create(project=project, stage="land_planning", accepted_on=D(2025, 1, 6))
     client, auth = Client(), _bearer(users, "huangdao")
     url = f"/api/projects/{project.pk}/stages"
     posted = client.post(url, {"stage": "registration", "day": "2025-01-13",
@@ -29,16 +30,18 @@ def test_an_approval_platform_posts_stages_and_gets_warnings_and_escalations(use
     assert posted.status_code == 201, posted.content
     body = posted.json()
     assert {warning["kind"] for warning in body["warnings"]} == {"missing"}
-    assert body["escalations_raised"][0]["stage"] == "filing"  # waited since January
+    # The planning application has been under review since January: past the 100 days.
+    assert (body["escalations_raised"][0]["stage"], body["escalations_raised"][0]["basis"]) \
+        == ("land_planning", "budget")
     assert StageEvent.objects.get(pk=body["event_id"]).document_list() == ["营业执照"]
-    for payload, status in (({"stage": "filing", "day": "2099-01-05"}, 422),
+    for payload, status in (({"stage": "negotiation", "day": "2099-01-05"}, 422),
                             ({"stage": "ribbon", "day": "2025-02-03"}, 422),
-                            ({"stage": "filing", "day": "2025-02-03",
+                            ({"stage": "negotiation", "day": "2025-02-03",
                               "department": "nowhere"}, 422)):
         refused = client.post(url, payload, content_type="application/json", **auth)
         assert refused.status_code == status, refused.content
     assert project.events.count() == 2
-    denied = client.post(url, {"stage": "filing", "day": "2025-02-03"},
+    denied = client.post(url, {"stage": "negotiation", "day": "2025-02-03"},
                          content_type="application/json", **_bearer(users, "cluster"))
     assert denied.status_code == 404  # not in a cluster manager's scope
     assert Escalation.objects.filter(project=project).count() == 2

@@ -84,8 +84,9 @@ def test_a_new_ledger_creates_projects_with_their_stages_and_warns_about_dates(
     ], [
         ["示例芯片项目", "洽谈", "2025-01-10", "", "否", "", ""],
         ["示例芯片项目", "签约", dt.date(2025, 2, 1), "", "", "投资协议；补充协议", "春节后签约"],
-        ["示例芯片项目", "立项", "2025-02-20", "市发展和改革委员会", "是", "", "材料不全"],
-        ["示例芯片项目", "立项", "2025-03-03", "", "", "", ""],
+        ["示例芯片项目", "立项用地规划许可", "2025-02-20", "市自然资源和规划局", "是", "",
+         "材料不全"],
+        ["示例芯片项目", "立项用地规划许可", "2025-03-03", "", "", "", ""],
         ["示例电池项目", "接洽", "2025-05-06", "", "", "", ""],
     ])
     outcome = actions.do_import_ledger(users["huangdao"], path, today=TODAY)
@@ -94,10 +95,10 @@ def test_a_new_ledger_creates_projects_with_their_stages_and_warns_about_dates(
     chip = Project.objects.get(name="示例芯片项目")
     assert chip.methods == ["early", "agent"] and chip.cluster == cluster
     assert chip.industry_code == "3973" and chip.officer == users["huangdao"]
-    assert chip.stage == "filing" and chip.stage_day == dt.date(2025, 3, 3)
+    assert chip.stage == "land_planning" and chip.stage_day == dt.date(2025, 3, 3)
     assert chip.events.filter(returned=True).count() == 1
     assert chip.events.get(stage="signing").document_list() == ["投资协议", "补充协议"]
-    assert chip.escalations.filter(stage="land").exists()  # land overdue by June
+    assert not chip.escalations.exists()  # no application under review: no government clock
     # 1 February 2025 was a Saturday, and registration was skipped: kept, with warnings.
     assert any("2025-02-01" in text for text in outcome.warnings)
     assert any("注册" in text for text in outcome.warnings)

@@ -83,20 +83,22 @@ def test_the_project_form_refuses_a_cluster_of_another_district_and_keeps_nothin
 def test_a_department_dashboard_lists_its_queue_with_the_overdue_first(users):
     late = make_project(users["admin"], first_contact=D(2024, 1, 2))
     on_time = make_project(users["admin"], first_contact=D(2024, 1, 2), name="准时项目")
-    for project, filed in ((late, D(2024, 3, 1)), (on_time, dt.date.today()
-                                                    - dt.timedelta(days=1))):
+    for project, accepted in ((late, D(2024, 3, 1)), (on_time, dt.date.today()
+                                                      - dt.timedelta(days=1))):
         for stage, day in (("negotiation", D(2024, 1, 3)), ("signing", D(2024, 1, 4)),
-                           ("registration", D(2024, 1, 5)), ("filing", filed)):
+                           ("registration", D(2024, 1, 5))):
             client_for(users, "admin").post(
                 reverse("projects:record-stage", args=[project.pk]),
                 {"stage": stage, "day": day.isoformat()})
-    users["ziran"].departments.add(StageRule.objects.get(stage="land").department)
+        client_for(users, "admin").post(reverse("projects:accept", args=[project.pk]), {
+            "stage": "land_planning", "day": accepted.isoformat()})
+    users["ziran"].departments.add(StageRule.objects.get(stage="land_planning").department)
     html = client_for(users, "ziran").get(
         reverse("projects:department", args=["natural-resources"])).content.decode()
     overdue = html.split('id="overdue"')[1].split('id="queue"')[0]
     assert f'data-project="{late.pk}"' in overdue and f'data-project="{on_time.pk}"' not in overdue
     assert f'data-project="{on_time.pk}"' in html.split('id="queue"')[1]
-    assert "供地" in overdue
+    assert "立项用地规划许可" in overdue
     assert client_for(users, "ziran").get(
         reverse("projects:department", args=["housing-construction"])).status_code == 404
 
@@ -135,17 +137,18 @@ def test_analytics_export_and_event_logs_cover_what_the_user_may_see(users, tmp_
 def test_the_bureau_changes_a_limit_on_the_rules_page(users):
     client = client_for(users, "admin")
     page = client.get(reverse("projects:rules")).content.decode()
-    assert "100" in page
+    assert "100" in page and 'id="local-limits"' in page  # the split is a local setting
+    assert StageRule.objects.exclude(limit_days=None).count() == 0  # none is shipped
     form = {}
     for rule in StageRule.objects.all():
         form[f"{rule.stage}-department"] = rule.department_id or ""
         form[f"{rule.stage}-limit_days"] = rule.limit_days or ""
-    form["land-limit_days"] = 25
+    form["land_planning-limit_days"] = 25
     assert client.post(reverse("projects:rules"), form).status_code == 302
-    assert StageRule.objects.get(stage="land").limit_days == 25
-    form["land-limit_days"] = -3
+    assert StageRule.objects.get(stage="land_planning").limit_days == 25
+    form["land_planning-limit_days"] = -3
     assert client.post(reverse("projects:rules"), form).status_code == 200
-    assert StageRule.objects.get(stage="land").limit_days == 25
+    assert StageRule.objects.get(stage="land_planning").limit_days == 25
     assert client_for(users, "huangdao").get(reverse("projects:rules")).status_code == 403
 
 

@@ -98,9 +98,10 @@ def test_escalate_raises_overdue_stages_once():
         project.events.create(stage=stage, day=day)
     project.stage, project.stage_day = "registration", dt.date(2025, 1, 8)
     project.save()
+    project.approvals.create(stage="land_planning", accepted_on=dt.date(2025, 1, 9))
     result = runner.invoke(app, ["escalate"])
     assert result.exit_code == 0, result.output
-    assert "示例项目" in result.output and "立项" in result.output
-    assert Escalation.objects.filter(project=project, stage="filing").count() == 2
+    assert "示例项目" in result.output and "立项用地规划许可" in result.output
+    assert Escalation.objects.filter(project=project, stage="land_planning").count() == 2
     again = runner.invoke(app, ["escalate"])
     assert "0 overdue stages escalated" in again.output

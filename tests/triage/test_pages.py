@@ -148,8 +148,12 @@ def test_district_officers_export_only_their_district(client, users, published):
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames[0] == "分区汇总"
     district_sheets = [name for name in workbook.sheetnames[1:]
-                       if not name.endswith("名单")]
+                       if not name.endswith("名单") and name != "待定参数"]
     assert district_sheets == [officer.district.name]
+    # Every placeholder the classes rest on is listed, with what it affects.
+    listed = list(workbook["待定参数"].iter_rows(min_row=2, values_only=True))
+    assert any("权重由县级政府确定" in text for _affects, text in listed)
+    assert any(affects.startswith("差别化水价加价") for affects, _text in listed)
     rows = list(workbook[officer.district.name].iter_rows(min_row=2, values_only=True))
     assert len(rows) == published.results.filter(
         enterprise__district=officer.district).count()

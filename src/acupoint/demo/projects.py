@@ -17,7 +17,15 @@ from acupoint.demo import project_timing as timing
 from acupoint.demo.loader import demo_enterprise
 from acupoint.engine.process import Event
 from acupoint.projects import actions, defaults, selectors
-from acupoint.projects.models import Department, FastTrack, Project, StageEvent, StageRule
+from acupoint.projects.models import (
+    Approval,
+    ApprovalPause,
+    Department,
+    FastTrack,
+    Project,
+    StageEvent,
+    StageRule,
+)
 from acupoint.registry import industry
 from acupoint.registry.models import Cluster, District
 from acupoint.workdays import add_working_days
@@ -52,7 +60,7 @@ def seed(count: int = 300, today: dt.date | None = None, seed: int = 2019) -> in
         role="district_officer")}
     span = max((today - FIRST_CONTACT).days - 20, 1)
     own = demo_enterprise()
-    projects, histories = [], []
+    projects, histories, kinds = [], [], []
     for number in range(count):
         cluster = clusters[int(rng.integers(len(clusters)))] if rng.random() < 0.6 else None
         district = cluster.district if cluster else districts[int(rng.integers(len(districts)))]
@@ -79,6 +87,7 @@ def seed(count: int = 300, today: dt.date | None = None, seed: int = 2019) -> in
             lead_department=departments.get("contact"), officer=officers.get(district.pk),
             enterprise=own if number == 0 else None, notes="示例数据，仅用于演示。"))
         histories.append(timing.history(kind, start, today, rng))
+        kinds.append(kind)
         if kind == "lost":
             _drop(projects[-1], histories[-1][-1][1], today, rng)
     Project.objects.bulk_create(projects)
@@ -88,6 +97,7 @@ def seed(count: int = 300, today: dt.date | None = None, seed: int = 2019) -> in
               for project, history in zip(projects, histories, strict=True)
               for stage, day, returned in history]
     StageEvent.objects.bulk_create(events, batch_size=2_000)
+    _approvals(projects, histories, kinds, departments, today, rng)
     for project, history in zip(projects, histories, strict=True):
         actions.set_state(project, [Event(stage, day, "", returned)
                                     for stage, day, returned in history], rules)
@@ -97,6 +107,22 @@ def seed(count: int = 300, today: dt.date | None = None, seed: int = 2019) -> in
     actions.do_escalate_overdue(None, today)
     _members()
     return len(projects)
+
+
+def _approvals(projects: list[Project], histories: list, kinds: list[str],
+               departments: dict, today: dt.date, rng: np.random.Generator) -> None:
+    """The approvals behind each project's approval stages, with their corrections."""
+    drawn = [(project, approval) for project, history, kind in zip(
+        projects, histories, kinds, strict=True)
+        for approval in timing.approvals(kind, history, today, rng)]
+    records = Approval.objects.bulk_create([
+        Approval(project=project, stage=approval.stage, department=departments.get(
+            approval.stage), accepted_on=approval.accepted, decided_on=approval.decided)
+        for project, approval in drawn], batch_size=2_000)
+    ApprovalPause.objects.bulk_create([
+        ApprovalPause(approval=record, start=start, end=end, reason="申请材料不全，通知补正")
+        for record, (_project, approval) in zip(records, drawn, strict=True)
+        for start, end in approval.pauses], batch_size=2_000)
 
 
 def _drop(project: Project, last: dt.date, today: dt.date, rng: np.random.Generator) -> None:

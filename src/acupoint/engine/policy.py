@@ -28,7 +28,7 @@ from pydantic import (
 
 from acupoint.engine import units
 from acupoint.engine.expr import GROUP_STATISTICS, parse
-from acupoint.engine.provenance import audit_problems
+from acupoint.engine.provenance import Mark, audit, audit_problems, placeholders_under
 from acupoint.engine.spec import (
     Formula,
     SpecError,
@@ -557,6 +557,21 @@ def check_policy(policy: Policy, catalogue: Catalogue) -> list[SpecProblem]:
             problems.append(SpecProblem(*policy.where("tests", index, "enterprise"),
                                         f"unknown variables {', '.join(unknown)}"))
     return problems
+
+
+def clause_placeholders(policy: Policy) -> dict[str, list[Mark]]:
+    """Per clause, the placeholders its eligibility and amount rest on: its own, those of the
+    parameters its formulas use, and a whole file's (an illustrative policy)."""
+    marks = audit(policy.model_dump(by_alias=True, exclude_none=True), "policy").placeholders
+    found = {}
+    for index, clause in enumerate(policy.clauses):
+        used = {name for _path, source, _role in formulas_of(clause)
+                for name in parse(source).names} & set(policy.parameters)
+        found[clause.id] = placeholders_under(
+            marks, ("clauses", index), *(("parameters", name) for name in sorted(used)))
+        if policy.placeholder and not found[clause.id]:  # an example clause without numbers
+            found[clause.id] = [Mark(("placeholder",), "—", "placeholder", policy.placeholder)]
+    return found
 
 
 def _called(tree: ast.AST) -> set[str]:

@@ -23,8 +23,10 @@ from acupoint.engine.policy import (
     Library,
     Parameter,
     Policy,
+    clause_placeholders,
     granted_column,
 )
+from acupoint.engine.provenance import Mark
 from acupoint.engine.rowwise import Compiled, compile_row
 from acupoint.engine.rules import (
     ELIGIBLE,
@@ -70,6 +72,8 @@ class Explanation:
     conditions: list[ConditionOutcome]
     arithmetic: str
     parameters: dict[str, float | None]
+    # Local values the bureau sets (待定参数) that this clause's outcome rests on.
+    placeholders: tuple[Mark, ...] = ()
 
     @property
     def failed(self) -> list[ConditionOutcome]:
@@ -107,6 +111,7 @@ class Explainer:
         self.matcher = matcher
         self.catalogue = matcher.library.catalogue
         self._terms_by_policy: dict[str, dict[str, Term]] = {}
+        self._marks_by_policy: dict[str, dict[str, list[Mark]]] = {}
 
     @cached_property
     def _derived(self) -> list[tuple[str, Compiled]]:
@@ -202,7 +207,14 @@ class Explainer:
             amount=shown, near_miss=near, conditions=outcomes,
             arithmetic=arithmetic(plan.clause, formula, values, shown, self._terms(plan),
                                   raw if shown is not None else None),
-            parameters=dict(plan.params))
+            parameters=dict(plan.params),
+            placeholders=tuple(self._placeholders(plan.policy).get(plan.clause.id, ())))
+
+    def _placeholders(self, policy: Policy) -> dict[str, list[Mark]]:
+        policy_id = policy.policy.id
+        if policy_id not in self._marks_by_policy:
+            self._marks_by_policy[policy_id] = clause_placeholders(policy)
+        return self._marks_by_policy[policy_id]
 
     def _terms(self, plan: ClausePlan) -> dict[str, Term]:
         policy_id = plan.policy.policy.id

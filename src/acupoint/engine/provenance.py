@@ -196,3 +196,21 @@ def formula_numbers(source: str) -> list[str]:
             if isinstance(node, ast.Constant) and _is_number(node.value)
             and node.value not in TRIVIAL]
 
+
+
+def scorecard_placeholders(data: Mapping[str, Any]) -> tuple[list[Mark], dict[str, list[Mark]]]:
+    """The placeholders a scorecard's classes, scores and ranks rest on, and those each
+    consequence's amount rests on besides (a consequence also rests on the classes)."""
+    marks = audit(data, "scorecard").placeholders
+    own = {("consequences",), ("priority_lists",)}
+    scoring = [mark for mark in marks if mark.path[:1] not in own]
+    amounts = {}
+    for index, item in enumerate(data.get("consequences") or []):
+        name = item.get("name", str(index)) if isinstance(item, Mapping) else str(index)
+        amounts[name] = [*scoring, *placeholders_under(marks, ("consequences", index))]
+    return scoring, amounts
+
+
+def described(marks: Sequence[Mark]) -> list[str]:
+    """Each placeholder as a reader sees it: why it is one, and the value it has now."""
+    return list(dict.fromkeys(f"{mark.text}（{mark.value}）" for mark in marks))

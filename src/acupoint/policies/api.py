@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from acupoint.engine.policy_explain import Explanation, format_value, near_miss_text
+from acupoint.engine.provenance import described
 from acupoint.engine.rules import ELIGIBLE, INELIGIBLE
 from acupoint.policies import library
 
@@ -55,7 +56,10 @@ class ClauseMatch(Schema):
     gap: str
     needs: list[str]
     conditions: list[ConditionOut]
-    text: str
+    text: str = Field(..., description="The document's own words, or a summary (text_kind)")
+    text_kind: Literal["original", "summary"]
+    placeholders: list[str] = Field(..., description="Values the bureau sets locally (待定参数) "
+                                                     "that the status or amount rests on")
 
 
 class MatchResponse(Schema):
@@ -76,7 +80,9 @@ def _out(item: Explanation) -> dict[str, Any]:
         "amount_text": format_value(item.amount, unit) if item.amount is not None else "",
         "arithmetic": item.arithmetic,
         "gap": near_miss_text(item.failed[0], catalogue) if item.near_miss else "",
-        "needs": item.needs, "text": item.clause.text,
+        "needs": item.needs, "text": item.clause.wording,
+        "text_kind": "original" if item.clause.text else "summary",
+        "placeholders": described(item.placeholders),
         "conditions": [{"label": condition.label, "formula": condition.formula,
                         "outcome": condition.outcome, "value": condition.value,
                         "op": condition.op, "threshold": condition.threshold,

@@ -9,8 +9,15 @@ from functools import lru_cache
 
 from django.db.models import Count, Max
 
-from acupoint.engine.policy import Catalogue, Library, load_catalogue, parse_policy
+from acupoint.engine.policy import (
+    Catalogue,
+    Library,
+    clause_placeholders,
+    load_catalogue,
+    parse_policy,
+)
 from acupoint.engine.policy_explain import Explainer
+from acupoint.engine.provenance import described
 from acupoint.engine.rules import Matcher
 from acupoint.policies.models import PolicyDocument
 
@@ -38,10 +45,22 @@ def published_library() -> Library:
             _explainers.clear()
             documents = PolicyDocument.objects.filter(
                 status=PolicyDocument.Status.PUBLISHED).order_by("policy_id")
+            # Stored files were checked whole when published; their marks are not asked again
+            # (a file published before marks were required still reads).
             _cache[signature] = Library(
-                [parse_policy(document.yaml_text, f"{document.policy_id}.yaml", catalogue())
+                [parse_policy(document.yaml_text, f"{document.policy_id}.yaml", catalogue(),
+                              check_marks=False)
                  for document in documents], catalogue())
         return _cache[signature]
+
+
+def placeholders(policy_id: str) -> dict[str, list[str]]:
+    """Per clause of a published policy, the placeholders (待定参数) it rests on, in words."""
+    policy = next((item for item in published_library().policies
+                   if item.policy.id == policy_id), None)
+    if policy is None:
+        return {}
+    return {clause: described(marks) for clause, marks in clause_placeholders(policy).items()}
 
 
 def explainer(day: dt.date, tolerance: float = 0.10) -> Explainer:

@@ -15,6 +15,7 @@ from acupoint.accounts import scoping
 from acupoint.accounts.roles import Role
 from acupoint.cocreation.selectors import demands_answered
 from acupoint.engine.policy_explain import format_value, near_miss_text
+from acupoint.engine.provenance import described
 from acupoint.engine.rules import ELIGIBLE, UNKNOWN
 from acupoint.policies import (
     actions,
@@ -86,8 +87,10 @@ def policy_detail(request: HttpRequest, policy_id: str) -> HttpResponse:
         if sees_reach else {}
     rating = selectors.ratings(request.user).get(document.pk) if sees_reach else None
     answered = demands_answered(document)
+    marks = library.placeholders(document.policy_id)
     rows = [{"clause": clause, "reach": reach.get(clause.pk),
-             "demands": answered.get(clause.clause_id, [])} for clause in clauses]
+             "demands": answered.get(clause.clause_id, []),
+             "placeholders": marks.get(clause.clause_id, [])} for clause in clauses]
     return render(request, "policies/policy.html", {
         "document": document, "rows": rows, "sees_reach": sees_reach, "rating": rating,
         "bureau": scoping.is_bureau(request.user),
@@ -136,13 +139,14 @@ def enterprise_policies(request: HttpRequest, credit_code: str) -> HttpResponse:
                 if explanation.near_miss else "",
                 "needs": [(name, catalogue.variables[name].label,
                            catalogue.variables[name].source == "fact")
-                          for name in explanation.needs]}
+                          for name in explanation.needs],
+                "placeholders": described(explanation.placeholders)}
 
     eligible = [item(e) for e in explained if e.status == ELIGIBLE]
     policies_held = {row["e"].policy.policy.id: row["e"].policy.policy.title
                      for row in eligible}
     return render(request, "policies/enterprise.html", {
-        "enterprise": enterprise, "day": day, "own": own,
+        "enterprise": enterprise, "day": day, "own": own, "catalogue": catalogue,
         "may_act": own or scoping.is_bureau(request.user),
         "eligible": eligible,
         "near": [item(e) for e in explained if e.near_miss],

@@ -3,8 +3,11 @@
 A stage is recorded as it happened: dates out of order, on holidays or with stages skipped are
 warned about and kept (real projects loop and approvals run in parallel), while a date in the
 future, a stage the user may not record or a cluster outside the project's district is
-refused. Recording a stage resolves the escalations it answers and raises the project's next
-stage to its department at once if it is already overdue.
+refused. An approval stage is followed as the government handles it: the complete application
+accepted (受理), the corrections asked of the applicant (补正, when the clock stops), and the
+decision (办结), which records the stage. An approval past its stage's local limit, or a
+project whose approvals together pass the reform's 100 working days, is raised to its
+department, and past twice the limit to the leadership; the decision resolves it.
 """
 
 from __future__ import annotations
@@ -15,17 +18,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acupoint.accounts import scoping
 from acupoint.accounts.audit import record, snapshot
 from acupoint.accounts.roles import Role
-from acupoint.engine.process import ORDER, Event, StageWarning, first_days, next_stage, overdue
+from acupoint.engine.process import (
+    APPROVAL_STAGES,
+    NAMES,
+    ORDER,
+    Event,
+    StageWarning,
+    first_days,
+    next_stage,
+    overdue,
+)
 from acupoint.engine.process import stage_warnings as history_warnings
 from acupoint.projects import ledger, selectors
-from acupoint.projects.models import Department, Escalation, Project, StageEvent, StageRule
+from acupoint.projects.models import (
+    Approval,
+    ApprovalPause,
+    Department,
+    Escalation,
+    Project,
+    StageEvent,
+    StageRule,
+)
 from acupoint.projects.wording import warning_text
 from acupoint.registry.importing.problems import Problem, describe
 from acupoint.registry.importing.reading import UnreadableFile, open_sheets
@@ -166,7 +186,7 @@ def do_record_stage(actor, project: Project, *, stage: str, day: dt.date,
             project=project, resolved_on__isnull=True,
             stage__in=[code for code in ORDER if ORDER[code] <= ORDER[stage]],
         ).update(resolved_on=day)
-    outcome.raised = _escalate(actor, project, history, rules, today)
+    outcome.raised = _escalate(actor, project, rules, today)
     record(actor, "projects.record_stage", event, after={
         "project": project.pk, "stage": stage, "day": day.isoformat(), "returned": returned,
         "department": department.name if department else "",
@@ -194,11 +214,14 @@ def _refresh(project: Project, history: list[Event], rules: dict[str, StageRule]
     project.save(update_fields=STATE_FIELDS)
 
 
-def _escalate(actor, project: Project, history: list[Event], rules: dict[str, StageRule],
-              today: dt.date) -> list[Escalation]:
-    """Raise the project's overdue stage to its department, and past twice the limit to the
-    bureau's leadership, once per stage and level while it stays open."""
-    late = overdue(history, today, selectors.limits(rules))
+def _escalate(actor, project: Project, rules: dict[str, StageRule], today: dt.date,
+              project_approvals: list | None = None) -> list[Escalation]:
+    """Raise the project's approval under way, if past its limit, to its department, and past
+    twice the limit to the bureau's leadership, once per stage and level while it stays open."""
+    if project_approvals is None:
+        project_approvals = selectors.approvals(Project.objects.filter(pk=project.pk)).get(
+            project.pk, [])
+    late = overdue(project_approvals, today, selectors.limits(rules))
     if late is None:
         return []
     levels = [Escalation.Level.DEPARTMENT]
@@ -214,10 +237,11 @@ def _escalate(actor, project: Project, history: list[Event], rules: dict[str, St
             continue
         escalation = Escalation.objects.create(
             project=project, stage=late.stage, department=rule.department if rule else None,
-            level=level, raised_on=today, waited=late.working_days, limit=late.limit)
+            level=level, raised_on=today, waited=late.working_days, limit=late.limit,
+            basis=late.basis)
         record(actor, "projects.escalate", escalation, after={
             "project": project.pk, "stage": late.stage, "level": int(level),
-            "waited": late.working_days, "limit": late.limit})
+            "waited": late.working_days, "limit": late.limit, "basis": late.basis})
         raised.append(escalation)
     return raised
 
@@ -225,17 +249,131 @@ def _escalate(actor, project: Project, history: list[Event], rules: dict[str, St
 @transaction.atomic
 def do_escalate_overdue(actor, today: dt.date | None = None,
                         projects: Iterable[Project] | None = None) -> list[Escalation]:
-    """The daily check: every unfinished project whose stage is past its limit is raised."""
+    """The daily check: every active project whose approval under way is past its limit is
+    raised."""
     scoping.require_bureau(actor, _("Only the bureau runs the overdue check."))
     today = today or timezone.localdate()
     queryset = (Project.objects if projects is None else projects).filter(
-        status=Project.Status.ACTIVE).exclude(stage__in=["", "production"])
+        status=Project.Status.ACTIVE)
     rules = selectors.rules()
-    histories = selectors.histories(queryset)
+    under_way = selectors.approvals(queryset)
     raised: list[Escalation] = []
-    for project in queryset:
-        raised += _escalate(actor, project, histories.get(project.pk, []), rules, today)
+    for project in queryset.filter(pk__in=list(under_way)):
+        raised += _escalate(actor, project, rules, today, under_way[project.pk])
     return raised
+
+
+def _approval_stage(stage: str) -> None:
+    if stage not in APPROVAL_STAGES:
+        raise ValidationError({"stage": _("%(stage)s is not one of the four approval stages.")
+                               % {"stage": NAMES.get(stage, stage)}})
+
+
+def _on_a_day_that_came(day: dt.date, today: dt.date) -> None:
+    if day > today:
+        raise ValidationError({"day": _(
+            "%(day)s is in the future: record a stage on the day it happened.") % {
+            "day": day.isoformat()}})
+
+
+@transaction.atomic
+def do_accept_application(actor, project: Project, *, stage: str, day: dt.date,
+                          department: Department | None = None,
+                          today: dt.date | None = None) -> Approval:
+    """受理: the department accepted the complete application for an approval stage; the
+    government's clock starts."""
+    today = today or timezone.localdate()
+    _approval_stage(stage)
+    if actor is not None and not may_record(actor, project, stage):
+        raise PermissionDenied(_("You may not record this stage of this project."))
+    if project.status != Project.Status.ACTIVE:
+        raise ValidationError(_("The project was closed on %(day)s; reopen it first.") % {
+            "day": project.closed_on.isoformat() if project.closed_on else "—"})
+    _on_a_day_that_came(day, today)
+    rules = selectors.rules()
+    if department is None and stage in rules:
+        department = rules[stage].department
+    try:
+        with transaction.atomic():
+            approval = Approval.objects.create(
+                project=project, stage=stage, department=department, accepted_on=day,
+                recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    except IntegrityError:
+        raise ValidationError(_("An application for %(stage)s is already under review.") % {
+            "stage": NAMES[stage]}) from None
+    record(actor, "projects.accept", approval, after={
+        "project": project.pk, "stage": stage, "day": day.isoformat()})
+    _escalate(actor, project, rules, today)
+    return approval
+
+
+def _open(approval: Approval) -> Approval:
+    approval = Approval.objects.select_for_update().select_related("project").get(
+        pk=approval.pk)
+    if approval.decided_on is not None:
+        raise ValidationError(_("This approval was decided on %(day)s.") % {
+            "day": approval.decided_on.isoformat()})
+    return approval
+
+
+@transaction.atomic
+def do_request_correction(actor, approval: Approval, *, day: dt.date, reason: str = "",
+                          today: dt.date | None = None) -> ApprovalPause:
+    """补正: the department asks the applicant to complete its file; the clock stops."""
+    approval = _open(approval)
+    if actor is not None and not may_record(actor, approval.project, approval.stage):
+        raise PermissionDenied(_("You may not record this stage of this project."))
+    _on_a_day_that_came(day, today or timezone.localdate())
+    if day < approval.accepted_on:
+        raise ValidationError({"day": _("A correction is asked after the application was "
+                                        "accepted (%(day)s).") % {
+            "day": approval.accepted_on.isoformat()}})
+    if approval.pauses.filter(end__isnull=True).exists():
+        raise ValidationError(_("A correction is already awaited from the applicant."))
+    pause = ApprovalPause.objects.create(approval=approval, start=day, reason=reason.strip())
+    record(actor, "projects.correction", pause, after={
+        "approval": approval.pk, "start": day.isoformat(), "reason": pause.reason})
+    return pause
+
+
+@transaction.atomic
+def do_complete_correction(actor, approval: Approval, *, day: dt.date,
+                           today: dt.date | None = None) -> ApprovalPause:
+    """The applicant completed its file: the clock runs again."""
+    approval = _open(approval)
+    if actor is not None and not may_record(actor, approval.project, approval.stage):
+        raise PermissionDenied(_("You may not record this stage of this project."))
+    _on_a_day_that_came(day, today or timezone.localdate())
+    pause = approval.pauses.filter(end__isnull=True).first()
+    if pause is None:
+        raise ValidationError(_("No correction is awaited from the applicant."))
+    if day < pause.start:
+        raise ValidationError({"day": _("The file is completed after the correction was "
+                                        "asked (%(day)s).") % {"day": pause.start.isoformat()}})
+    pause.end = day
+    pause.save(update_fields=["end"])
+    record(actor, "projects.corrected", pause, after={"approval": approval.pk,
+                                                      "end": day.isoformat()})
+    return pause
+
+
+@transaction.atomic
+def do_decide_approval(actor, approval: Approval, *, day: dt.date, documents: str = "",
+                       notes: str = "", today: dt.date | None = None) -> Recorded:
+    """办结: the decision, which records the stage (and closes a correction still open)."""
+    approval = _open(approval)
+    if actor is not None and not may_record(actor, approval.project, approval.stage):
+        raise PermissionDenied(_("You may not record this stage of this project."))
+    if day < approval.accepted_on:
+        raise ValidationError({"day": _("A decision comes after the application was accepted "
+                                        "(%(day)s).") % {"day": approval.accepted_on.isoformat()}})
+    approval.pauses.filter(end__isnull=True).update(end=day)
+    approval.decided_on = day
+    approval.save(update_fields=["decided_on"])
+    record(actor, "projects.decide", approval, after={"decided_on": day.isoformat()})
+    return do_record_stage(actor, approval.project, stage=approval.stage, day=day,
+                           department=approval.department, documents=documents, notes=notes,
+                           today=today)
 
 
 @transaction.atomic
@@ -245,6 +383,10 @@ def do_set_rule(actor, stage: str, *, department: Department | None,
     scoping.require_bureau(actor, _("Only the bureau sets stage rules."))
     if stage not in ORDER:
         raise ValidationError({"stage": _("Unknown stage %(stage)s.") % {"stage": stage}})
+    if limit_days is not None and stage not in APPROVAL_STAGES:
+        raise ValidationError({"limit_days": _(
+            "Only the four approval stages run on the government's clock; %(stage)s has no "
+            "time limit.") % {"stage": NAMES[stage]}})
     rule, _created = StageRule.objects.get_or_create(stage=stage)
     before = snapshot(rule)
     rule.department, rule.limit_days = department, limit_days
@@ -359,11 +501,12 @@ def _write_ledger(actor, read: ledger.Ledger, visible: dict[int, Project],
     StageEvent.objects.bulk_create(events, batch_size=2_000)
     outcome.events_added = len(events)
     histories = selectors.histories(Project.objects.filter(pk__in=list(touched)))
+    under_way = selectors.approvals(Project.objects.filter(pk__in=list(touched)))
     for project in touched.values():
         history = histories.get(project.pk, [])
         _refresh(project, history, rules)
         if project.status == Project.Status.ACTIVE:
-            _escalate(actor, project, history, rules, today)
+            _escalate(actor, project, rules, today, under_way.get(project.pk, []))
         outcome.warnings += [f"{project.name}：{warning_text(warning)}"
                              for warning in history_warnings(history)]
     record(actor, "projects.import", object_type="projects.Project", after={

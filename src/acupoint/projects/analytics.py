@@ -87,7 +87,9 @@ def _comparison(projects: list[Project], measured: list[Measured]) -> Comparison
 def analyse(queryset: QuerySet[Project], today: dt.date) -> Analytics:
     projects = list(queryset.select_related("district"))
     histories = selectors.histories(queryset)
-    measured = [measure(histories.get(project.pk, [])) for project in projects]
+    under_way = selectors.approvals(queryset)
+    measured = [measure(histories.get(project.pk, []), under_way.get(project.pk, []))
+                for project in projects]
     record_days = RECORD_LEAD_TIME.days
     calendar = lead_times(measured)
     returned = Counter(stage for item in measured for stage in item.returned)

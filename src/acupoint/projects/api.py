@@ -56,9 +56,9 @@ class ProjectDetail(ProjectOut):
 
 
 class StageIn(Schema):
-    stage: str = Field(..., description="contact, negotiation, signing, registration, filing, "
-                                        "land, planning_permit, construction_permit, "
-                                        "groundbreaking or production")
+    stage: str = Field(..., description="contact, negotiation, signing, registration, "
+                                        "land_planning, works_permit, construction_permit, "
+                                        "groundbreaking, completion or production")
     day: dt.date
     department: str | None = Field(None, description="A department code; default: the "
                                                      "stage's responsible department.")
@@ -79,6 +79,8 @@ class EscalationOut(Schema):
     department: str | None
     waited: int
     limit: int
+    basis: str = Field(..., description="stage: the stage's local limit; budget: the "
+                                        "reform's total of 100 working days")
 
 
 class StageOut(Schema):
@@ -107,8 +109,11 @@ def _out(card: selectors.Card) -> dict:
 def list_projects(request: HttpRequest, district: str = "", cluster: str = "",
                   status: str = "", overdue: bool | None = None):
     today, stage_limits = timezone.localdate(), selectors.limits()
-    cards = [selectors.card(project, stage_limits, today) for project in selectors.filtered(
-        request.user, district=district, cluster=cluster, status=status).order_by("pk")]
+    listed = selectors.filtered(request.user, district=district, cluster=cluster,
+                                status=status).order_by("pk")
+    under_way = selectors.approvals(listed)
+    cards = [selectors.card(project, stage_limits, today, under_way.get(project.pk, []))
+             for project in listed]
     return [_out(card) for card in cards if overdue is None or card.overdue == overdue]
 
 
@@ -148,5 +153,6 @@ def record_stage(request: HttpRequest, project_id: int, payload: StageIn):
         "escalations_resolved": outcome.resolved,
         "escalations_raised": [{"stage": item.stage, "level": item.level,
                                 "department": item.department.name if item.department
-                                else None, "waited": item.waited, "limit": item.limit}
+                                else None, "waited": item.waited, "limit": item.limit,
+                                "basis": item.basis}
                                for item in outcome.raised]})

@@ -1,7 +1,8 @@
-"""The departments a city's approvals pass through and each stage's default rule: the four
-approval stages within the reform's 100 working days (filing 20, land 30, planning 20,
-construction permit 30). A bureau renames departments in the admin site and changes the
-limits on the stage-rules page; these only fill what is missing."""
+"""The departments a city's approvals pass through and who handles each stage. The reform
+publishes the four approval stages and their total (100 working days), not a split between
+them, so no stage limit is shipped: a bureau sets its own on the stage-rules page, shown as a
+local setting. A bureau renames departments in the admin site; these only fill what is
+missing."""
 
 from __future__ import annotations
 
@@ -15,11 +16,15 @@ DEPARTMENTS = [
 RULES = [
     ("contact", "investment", None), ("negotiation", "investment", None),
     ("signing", "investment", None), ("registration", "market-regulation", None),
-    ("filing", "development-reform", 20), ("land", "natural-resources", 30),
-    ("planning_permit", "natural-resources", 20),
-    ("construction_permit", "housing-construction", 30),
-    ("groundbreaking", None, None), ("production", None, None),
+    ("land_planning", "natural-resources", None), ("works_permit", "natural-resources", None),
+    ("construction_permit", "housing-construction", None), ("groundbreaking", None, None),
+    ("completion", "housing-construction", None), ("production", None, None),
 ]
+# The stages before the reform's four, and what each became; the split of the 100 days the
+# platform once shipped (20, 30, 20, 30), taken off where a bureau had not changed it.
+RENAMED = {"filing": "land_planning", "land": "land_planning",
+           "planning_permit": "works_permit"}
+OLD_SPLIT = {"filing": 20, "land": 30, "planning_permit": 20, "construction_permit": 30}
 
 
 def ensure(department_model, rule_model) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from acupoint.engine.process import APPROVAL_STAGES
 from acupoint.projects.models import STAGE_CHOICES, Department, FastTrack, Project
 from acupoint.registry.forms import TableFileField
 from acupoint.registry.models import Cluster, District
@@ -58,6 +59,29 @@ class StageForm(forms.Form):
                                 help_text=_("Document names or numbers, one per line."))
     notes = forms.CharField(label=_("Notes"), required=False, max_length=4_000,
                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+APPROVAL_CHOICES = [(code, name) for code, name in STAGE_CHOICES if code in APPROVAL_STAGES]
+
+
+class AcceptForm(forms.Form):
+    """受理: a complete application accepted for an approval stage."""
+
+    stage = forms.ChoiceField(label=_("Approval stage"), choices=APPROVAL_CHOICES)
+    day = forms.DateField(label=_("Complete application accepted on"), widget=DayInput())
+
+
+class ApprovalStepForm(forms.Form):
+    """A step of an approval under review: a correction asked, the file completed, or the
+    decision."""
+
+    step = forms.ChoiceField(label=_("Step"), choices=[
+        ("correction", _("Correction asked of the applicant (补正)")),
+        ("corrected", _("File completed by the applicant")),
+        ("decision", _("Decision (办结)"))])
+    day = forms.DateField(label=_("Date"), widget=DayInput())
+    note = forms.CharField(label=_("What was missing, or the document issued"), required=False,
+                           max_length=300)
 
 
 class RuleForm(forms.Form):

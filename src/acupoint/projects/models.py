@@ -45,7 +45,8 @@ class Department(models.Model):
 
 
 class StageRule(models.Model):
-    """Who handles a stage and in how many working days, counted from the stage before it."""
+    """Who handles a stage and, for an approval stage, the government working days a bureau
+    allows it: a local setting (the reform publishes only the four stages' total)."""
 
     stage = models.CharField(_("stage"), max_length=24, choices=STAGE_CHOICES, unique=True)
     department = models.ForeignKey(Department, verbose_name=_("responsible department"),
@@ -166,13 +167,76 @@ class StageEvent(models.Model):
         return [line.strip() for line in self.documents.splitlines() if line.strip()]
 
 
+class Approval(models.Model):
+    """An approval stage as the government handles it: the day a complete application was
+    accepted (受理), the day it was decided (办结), and the spans the applicant spent
+    completing its file (补正), which do not count."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
+                                related_name="approvals")
+    stage = models.CharField(_("stage"), max_length=24, choices=STAGE_CHOICES)
+    department = models.ForeignKey(Department, verbose_name=_("department"), null=True,
+                                   blank=True, on_delete=models.SET_NULL,
+                                   related_name="approvals")
+    accepted_on = models.DateField(_("application accepted on"))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["accepted_on", "id"]
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "stage"],
+                                    condition=models.Q(decided_on__isnull=True),
+                                    name="approval_one_open_per_stage"),
+            models.CheckConstraint(condition=models.Q(decided_on__isnull=True)
+                                   | models.Q(decided_on__gte=models.F("accepted_on")),
+                                   name="approval_decided_after_accepted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.get_stage_display()} {self.accepted_on}"
+
+
+class ApprovalPause(models.Model):
+    """补正: the department asked for the file to be completed on ``start``; the applicant
+    completed it on ``end``. The government's clock stops in between."""
+
+    approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="pauses")
+    start = models.DateField(_("correction requested on"))
+    end = models.DateField(_("file completed on"), null=True, blank=True)
+    reason = models.CharField(_("what was missing"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = _("correction pause")
+        verbose_name_plural = _("correction pauses")
+        constraints = [
+            models.UniqueConstraint(fields=["approval"], condition=models.Q(end__isnull=True),
+                                    name="pause_one_open_per_approval"),
+            models.CheckConstraint(condition=models.Q(end__isnull=True)
+                                   | models.Q(end__gte=models.F("start")),
+                                   name="pause_ends_after_it_starts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.approval_id} {self.start}–{self.end or '…'}"
+
+
 class Escalation(models.Model):
-    """An overdue stage raised to its department (level 1) and, past twice its limit, to the
-    bureau's leadership (level 2); resolved when the stage is reached."""
+    """An approval past its limit raised to its department (level 1) and, past twice the
+    limit, to the bureau's leadership (level 2); resolved when the stage is decided. The
+    limit is the stage's own (a local setting) or the reform's total for the four stages."""
 
     class Level(models.IntegerChoices):
         DEPARTMENT = 1, _("Department")
         LEADERSHIP = 2, _("Bureau leadership")
+
+    class Basis(models.TextChoices):
+        STAGE = "stage", _("the stage's local limit")
+        BUDGET = "budget", _("the reform's total of 100 working days")
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
                                 related_name="escalations")
@@ -185,6 +249,8 @@ class Escalation(models.Model):
     raised_on = models.DateField(_("raised on"))
     waited = models.PositiveIntegerField(_("working days waited"))
     limit = models.PositiveIntegerField(_("time limit (working days)"))
+    basis = models.CharField(_("limit"), max_length=8, choices=Basis.choices,
+                             default=Basis.STAGE)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
 
     class Meta:

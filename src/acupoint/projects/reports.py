@@ -19,10 +19,12 @@ from acupoint.registry.exporting import ExportTable, write_xlsx
 
 def _project_rows(queryset: QuerySet[Project], today: dt.date):
     histories = selectors.histories(queryset)
+    under_way = selectors.approvals(queryset)
     stage_limits = selectors.limits()
     for project in queryset.order_by("pk"):
-        measured = measure(histories.get(project.pk, []))
-        card = selectors.card(project, stage_limits, today)
+        approvals = under_way.get(project.pk, [])
+        measured = measure(histories.get(project.pk, []), approvals)
+        card = selectors.card(project, stage_limits, today, approvals)
         yield (project.pk, project.name, project.investor, project.industry_code,
                industry.name(project.industry_code), project.planned_investment,
                project.district.name, project.cluster.name if project.cluster else "",

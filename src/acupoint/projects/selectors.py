@@ -10,8 +10,27 @@ from django.db.models import Q, QuerySet
 
 from acupoint.accounts import scoping
 from acupoint.accounts.roles import Role
-from acupoint.engine.process import DEFAULT_LIMITS, NAMES, STAGES, Event, next_stage
-from acupoint.projects.models import Department, Escalation, Project, StageEvent, StageRule
+from acupoint.engine.process import (
+    APPROVAL_BUDGET,
+    DEFAULT_LIMITS,
+    NAMES,
+    STAGES,
+    Approval,
+    Event,
+    approval_time,
+    next_stage,
+)
+from acupoint.projects.models import (
+    Approval as ApprovalRecord,
+)
+from acupoint.projects.models import (
+    ApprovalPause,
+    Department,
+    Escalation,
+    Project,
+    StageEvent,
+    StageRule,
+)
 from acupoint.workdays import working_days
 
 
@@ -43,12 +62,35 @@ def rules() -> dict[str, StageRule]:
 
 
 def limits(stage_rules: dict[str, StageRule] | None = None) -> dict[str, int]:
-    """Each stage's limit in working days; the reform's defaults until the bureau sets any."""
+    """The stage limits a bureau set (local settings; none is published)."""
     stage_rules = rules() if stage_rules is None else stage_rules
     if not stage_rules:
         return dict(DEFAULT_LIMITS)
     return {stage: rule.limit_days for stage, rule in stage_rules.items()
             if rule.limit_days is not None}
+
+
+def clock(record: ApprovalRecord) -> Approval:
+    """One approval as the engine counts it (its pauses prefetched or read)."""
+    return Approval(record.stage, record.accepted_on, record.decided_on,
+                    tuple((pause.start, pause.end) for pause in record.pauses.all()))
+
+
+def approvals(queryset: QuerySet[Project]) -> dict[int, list[Approval]]:
+    """Every project's approvals with their correction pauses, as the engine counts them,
+    in two queries."""
+    pauses: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    records = ApprovalRecord.objects.filter(project__in=queryset.values("pk"))
+    for approval_id, start, end in ApprovalPause.objects.filter(
+            approval__in=records.values("pk")).order_by("start").values_list(
+            "approval_id", "start", "end"):
+        pauses[approval_id].append((start, end))
+    found: dict[int, list[Approval]] = defaultdict(list)
+    for pk, project_id, stage, accepted, decided in records.order_by(
+            "accepted_on", "id").values_list("pk", "project_id", "stage", "accepted_on",
+                                             "decided_on"):
+        found[project_id].append(Approval(stage, accepted, decided, tuple(pauses[pk])))
+    return found
 
 
 def _event(stage: str, day: dt.date, department: str | None, returned: bool) -> Event:
@@ -73,30 +115,49 @@ def histories(queryset: QuerySet[Project]) -> dict[int, list[Event]]:
 
 @dataclass
 class Card:
-    """A project on the board: where it is, how long it has waited and against what limit."""
+    """A project on the board: what it waits for and for how long. For an approval under way
+    the government's working days (补正 left out) against the stage's local limit, if the
+    bureau set one, and the project's approvals together against the reform's total."""
 
     project: Project
     waiting_for: str | None
     waited: int | None
     limit: int | None
     exact: bool = True  # False: a year's holiday schedule is not known yet; weekdays counted
+    under_review: bool = False  # a complete application accepted, not yet decided
+    paused: bool = False  # waiting for the applicant to complete its file (补正)
+    approval_total: int = 0
+    budget: int = APPROVAL_BUDGET
 
     @property
     def overdue(self) -> bool:
-        return self.waited is not None and self.limit is not None and self.waited > self.limit
+        over_limit = self.waited is not None and self.limit is not None \
+            and self.waited > self.limit
+        return self.under_review and (over_limit or self.approval_total > self.budget)
 
     @property
     def waiting_for_name(self) -> str:
         return NAMES.get(self.waiting_for or "", "")
 
 
-def card(project: Project, stage_limits: dict[str, int], today: dt.date) -> Card:
-    waiting_for = (next_stage(project.stage)
-                   if project.stage and project.status == Project.Status.ACTIVE else None)
+def card(project: Project, stage_limits: dict[str, int], today: dt.date,
+         project_approvals: list[Approval] | None = None) -> Card:
+    """The project's card; its approvals are read unless given (lists give them all)."""
+    if project_approvals is None:
+        project_approvals = approvals(Project.objects.filter(pk=project.pk)).get(project.pk, [])
+    active = project.status == Project.Status.ACTIVE
+    running = [item for item in project_approvals if item.decided is None]
+    if running and active:
+        current = max(running, key=lambda item: item.accepted)
+        spent = current.working_days(today)
+        total = approval_time(project_approvals, today)
+        return Card(project, current.stage, spent.days, stage_limits.get(current.stage),
+                    spent.exact and total.exact, True, current.paused, total.days)
+    waiting_for = next_stage(project.stage) if project.stage and active else None
     counted = (working_days(project.stage_day, today)
                if project.stage_day and waiting_for else None)
-    return Card(project, waiting_for, counted.days if counted else None,
-                stage_limits.get(waiting_for or ""), counted.exact if counted else True)
+    return Card(project, waiting_for, counted.days if counted else None, None,
+                counted.exact if counted else True)
 
 
 def board(queryset: QuerySet[Project], today: dt.date) -> list[tuple[str, str, list[Card]]]:
@@ -104,8 +165,10 @@ def board(queryset: QuerySet[Project], today: dt.date) -> list[tuple[str, str, l
     first."""
     stage_limits = limits()
     columns: dict[str, list[Card]] = {code: [] for code, _name in STAGES}
+    under_way = approvals(queryset)
     for project in queryset.exclude(stage=""):
-        columns[project.stage].append(card(project, stage_limits, today))
+        columns[project.stage].append(card(project, stage_limits, today,
+                                           under_way.get(project.pk, [])))
     for cards in columns.values():
         cards.sort(key=lambda item: (not item.overdue, -(item.waited or 0)))
     return [(code, name, columns[code]) for code, name in STAGES]
@@ -114,8 +177,10 @@ def board(queryset: QuerySet[Project], today: dt.date) -> list[tuple[str, str, l
 def queue(user, department: Department, today: dt.date) -> list[Card]:
     """The projects waiting for a stage the department handles, overdue first."""
     stage_limits = limits()
-    cards = [card(project, stage_limits, today)
-             for project in projects(user).filter(waiting_on=department)]
+    waiting = projects(user).filter(waiting_on=department)
+    under_way = approvals(waiting)
+    cards = [card(project, stage_limits, today, under_way.get(project.pk, []))
+             for project in waiting]
     return sorted(cards, key=lambda item: (not item.overdue, -(item.waited or 0)))
 
 

@@ -14,15 +14,26 @@ from django.views.decorators.http import require_POST
 from acupoint.accounts import scoping
 from acupoint.accounts.roles import BUREAU_ROLES, Role
 from acupoint.engine.process import (
+    APPROVAL_BUDGET,
+    APPROVAL_BUDGET_SOURCE,
+    APPROVAL_STAGES,
     NAMES,
     RECORD_LEAD_TIME,
     STAGES,
-    measure,
+    approval_time,
 )
 from acupoint.engine.process import stage_warnings as history_warnings
 from acupoint.projects import actions, analytics, charts, reports, selectors
-from acupoint.projects.forms import CloseForm, LedgerForm, ProjectForm, RuleForm, StageForm
-from acupoint.projects.models import Project
+from acupoint.projects.forms import (
+    AcceptForm,
+    ApprovalStepForm,
+    CloseForm,
+    LedgerForm,
+    ProjectForm,
+    RuleForm,
+    StageForm,
+)
+from acupoint.projects.models import Approval, Project
 from acupoint.projects.wording import warning_text
 from acupoint.registry import industry
 from acupoint.registry.models import Cluster, District
@@ -92,7 +103,8 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
               "overdue": _("overdue"), "returned": _("returned")}
     recordable = [code for code, _name in STAGES
                   if actions.may_record(request.user, project, code)]
-    card = selectors.card(project, stage_limits, today)
+    under_way = selectors.approvals(Project.objects.filter(pk=project.pk)).get(project.pk, [])
+    card = selectors.card(project, stage_limits, today, under_way)
     form = StageForm(initial={"day": today, "stage": card.waiting_for})
     form.fields["stage"].choices = [(code, NAMES[code]) for code in recordable]
     may_edit = actions.may_manage(request.user, project.district_id)
@@ -100,7 +112,15 @@ def project_page(request: HttpRequest, pk: int) -> HttpResponse:
         "project": project, "events": project.events.select_related("department"),
         "warnings": [warning_text(warning) for warning in history_warnings(history)],
         "card": card, "industry": industry.name(project.industry_code),
-        "approval": measure(history).approval_days,
+        "approval": approval_time(under_way, today),
+        "budget": APPROVAL_BUDGET, "budget_source": APPROVAL_BUDGET_SOURCE,
+        "approvals": [(record, selectors.clock(record).working_days(today)) for record in
+                      project.approvals.select_related("department").prefetch_related(
+                          "pauses")],
+        "accept_form": AcceptForm(initial={"day": today}) if any(
+            code in APPROVAL_STAGES for code in recordable)
+        and project.status == Project.Status.ACTIVE else None,
+        "step_form": ApprovalStepForm(initial={"day": today}),
         "escalations": project.escalations.select_related("department"),
         "gantt": charts.gantt(history, stage_limits, today, labels) if history else None,
         "form": form if recordable and project.status == Project.Status.ACTIVE else None,
@@ -167,6 +187,58 @@ def record_stage(request: HttpRequest, pk: int) -> HttpResponse:
                 "stage": escalation.get_stage_display(), "waited": escalation.waited,
                 "limit": escalation.limit,
                 "to": escalation.department or escalation.get_level_display()})
+    return redirect("projects:project", project.pk)
+
+
+def _approval_redirect(request: HttpRequest, pk: int, form) -> HttpResponse | None:
+    if form.is_valid():
+        return None
+    for field, errors in form.errors.items():
+        for error in errors:
+            messages.error(request, f"{form.fields[field].label}: {error}"
+                           if field in form.fields else error)
+    return redirect("projects:project", pk)
+
+
+@login_required
+@require_POST
+def accept_application(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    form = AcceptForm(request.POST)
+    refused = _approval_redirect(request, project.pk, form)
+    if refused:
+        return refused
+    try:
+        actions.do_accept_application(request.user, project, **form.cleaned_data)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        messages.success(request, _("Application for %(stage)s accepted on %(day)s: the "
+                                    "government's clock runs.") % {
+            "stage": NAMES[form.cleaned_data["stage"]],
+            "day": form.cleaned_data["day"].isoformat()})
+    return redirect("projects:project", project.pk)
+
+
+@login_required
+@require_POST
+def approval_step(request: HttpRequest, pk: int, approval_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    approval = get_object_or_404(Approval, pk=approval_id, project=project)
+    form = ApprovalStepForm(request.POST)
+    refused = _approval_redirect(request, project.pk, form)
+    if refused:
+        return refused
+    step, day, note = (form.cleaned_data[name] for name in ("step", "day", "note"))
+    try:
+        if step == "correction":
+            actions.do_request_correction(request.user, approval, day=day, reason=note)
+        elif step == "corrected":
+            actions.do_complete_correction(request.user, approval, day=day)
+        else:
+            actions.do_decide_approval(request.user, approval, day=day, documents=note)
+    except ValidationError as error:
+        show_errors(request, error)
     return redirect("projects:project", project.pk)
 
 
@@ -299,5 +371,6 @@ def rules(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Stage rules saved."))
         return redirect("projects:rules")
     return render(request, "projects/rules.html", {
-        "rows": [(NAMES[code], form) for code, form in forms.items()],
-        "total": sum(rule.limit_days or 0 for rule in current.values())})
+        "rows": [(NAMES[code], form, code in APPROVAL_STAGES) for code, form in forms.items()],
+        "total": sum(rule.limit_days or 0 for rule in current.values()),
+        "budget": APPROVAL_BUDGET, "budget_source": APPROVAL_BUDGET_SOURCE})

@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from acupoint.engine.provenance import described, scorecard_placeholders
+from acupoint.registry.fields import BY_CODE
 from acupoint.site import charts
 from acupoint.triage.models import EvaluationResult
 from acupoint.triage.reports import class_labels
@@ -39,6 +41,10 @@ class Card:
     fragile: bool
     chart: dict | None
     rules: dict[str, Any] = field(default_factory=dict)
+    # Local values (待定参数) the class and score rest on, in words; an amount's own are with it.
+    placeholders: list[str] = field(default_factory=list)
+    # The published classes the consecutive years in D were counted from (year, class or None).
+    published_before: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 def rules(spec_data: dict) -> dict[str, Any]:
@@ -53,9 +59,26 @@ def rules(spec_data: dict) -> dict[str, Any]:
         "levels": classes.get("levels", []), "within": classes.get("within", []),
         "gates": [{"reason": gate.get("reason", gate.get("name", "")),
                    "when": gate.get("when", "")} for gate in spec_data.get("gates", [])],
-        "consequences": spec_data.get("consequences", []),
+        "consequences": [{**item, "words": _consequence_words(item)}
+                         for item in spec_data.get("consequences", [])],
         "priority_lists": spec_data.get("priority_lists", []),
     }
+
+
+def _consequence_words(item: dict) -> str:
+    """A price or relief as a reader sees it: the rates by class in units, or the policy
+    clause it follows."""
+    if item.get("kind") == "clause":
+        return _("as published in %(source)s") % {"source": item.get("source", "")}
+    unit = f"{item.get('unit', '')}/{_unit_of(item.get('per'))}"
+    return "；".join(f"{grade} {' / '.join(f'{rate:g}' for rate in rates)} {unit}"
+                    for grade, rates in (item.get("rates") or {}).items())
+
+
+def _unit_of(code: str | None) -> str:
+    """The unit a consumption column is counted in (千瓦时, 立方米), not its name."""
+    column = BY_CODE.get(code or "")
+    return str(column.unit.label) if column and column.unit else ""
 
 
 def card(result: EvaluationResult, *, show_unit_means: bool) -> Card:
@@ -79,11 +102,13 @@ def card(result: EvaluationResult, *, show_unit_means: bool) -> Card:
     adjustments = [spec.get("adjustments", [])[index] for index in details.get("adjustments", [])
                    if index < len(spec.get("adjustments", []))]
     basis = details.get("basis", {})
+    scoring, by_amount = scorecard_placeholders(spec)
     amounts = [{"name": item.get("label") or item["name"], "unit": item.get("unit", ""),
-                "per": item.get("per", ""),
+                "per": _unit_of(item.get("per")),
                 "consumption": basis.get(item["name"], [None, None])[0],
                 "level": basis.get(item["name"], [None, None])[1],
-                "value": result.amounts.get(item["name"])}
+                "value": result.amounts.get(item["name"]),
+                "placeholders": described(by_amount.get(item["name"], []))}
                for item in spec.get("consequences", [])
                if result.amounts.get(item["name"])]
     points = [{"indicator": row.name, "points": row.contribution} for row in indicators
@@ -96,4 +121,7 @@ def card(result: EvaluationResult, *, show_unit_means: bool) -> Card:
         fragile=(result.robustness is not None
                  and result.robustness < settings.ACUPOINT_FRAGILE_BELOW),
         chart=charts.contributions(points, _("Points in the score")) if points else None,
-        rules=rules(spec))
+        rules=rules(spec), placeholders=described(scoring),
+        published_before=[(year, entry[0] if entry else None) for year, entry in
+                          (details.get("published_before") or {}).items()]
+        if result.grade == "D" else [])

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from acupoint.accounts import scoping
 from acupoint.accounts.roles import Role
+from acupoint.engine.provenance import described, scorecard_placeholders
 from acupoint.registry import industry
 from acupoint.registry.selectors import districts
 from acupoint.site.downloads import file_response
@@ -65,7 +66,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
-    context: dict = {"run": run, "bureau": scoping.is_bureau(request.user)}
+    context: dict = {"run": run, "bureau": scoping.is_bureau(request.user),
+                     "placeholders": run_placeholders(run)}
     if run.status in (EvaluationRun.Status.DRAFT, EvaluationRun.Status.PUBLISHED):
         figures = reports.summary(request.user, run)
         by_industry = selectors.distribution(selectors.results(request.user, run),
@@ -119,6 +121,11 @@ def _ranking_filters(request: HttpRequest, run: EvaluationRun) -> tuple[RankingF
                   "search": cleaned.get("q") or None, "sort": cleaned.get("sort") or "rank"}
 
 
+def run_placeholders(run: EvaluationRun) -> list[str]:
+    """The local values (待定参数) a run's classes and scores rest on, in words."""
+    return described(scorecard_placeholders(run.spec_data)[0])
+
+
 @login_required
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
@@ -129,6 +136,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     query.pop("page", None)
     return render(request, "triage/ranking.html", {
         "run": run, "form": form, "page": page, "query": query.urlencode(),
+        "placeholders": run_placeholders(run),
         "labels": reports.class_labels(run),
         "fragile_below": settings.ACUPOINT_FRAGILE_BELOW})
 

@@ -1,0 +1,17 @@
+"""Data names as a reader sees them: the catalogue's label instead of the identifier."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import template
+
+from acupoint.engine.policy import Catalogue
+
+register = template.Library()
+
+
+@register.filter
+def labels(names: Iterable[str], catalogue: Catalogue) -> list[str]:
+    variables = catalogue.variables
+    return [variables[name].label if name in variables else name for name in names]
