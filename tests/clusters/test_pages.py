@@ -39,6 +39,10 @@ def test_the_bureau_runs_an_assessment_from_the_page(client, users):
     detail = client.get(response.url)
     assert detail.status_code == 200
     assert detail.context["reward_total"] == Decimal("3000.00")
+    # The plan publishes no weights, proxies or reward rules: every one is a placeholder.
+    assert 'id="assessment-placeholders"' in detail.content.decode()
+    assert any("市工业和信息化局" in text for text in detail.context["placeholders"])
+    assert detail.context["reward_placeholders"]
     client.post(reverse("clusters:publish", args=[assessment.pk]))
     assessment.refresh_from_db()
     assert assessment.status == "published"
@@ -146,6 +150,8 @@ def test_strength_and_traditional_pages(client, users):
     client.force_login(users["huangdao"])
     page = client.get(reverse("clusters:strength"))
     assert page.status_code == 200 and len(page.context["strengths"]) == Cluster.objects.count()
+    assert page.context["star_placeholders"] and 'id="star-placeholders"' in \
+        page.content.decode()
     page = client.get(reverse("clusters:traditional"))
     assert all(case.enterprise.district == users["huangdao"].district
                for case in page.context["cases"])

@@ -106,7 +106,10 @@ def test_publishing_a_bad_file_lists_every_problem_with_its_line(users):
     assert response.status_code == 200
     errors = response.context["form"].non_field_errors()
     assert any("vehicle_sale" in error and ".yaml:" in error for error in errors)
-    assert any("overlap" in error for error in errors)
+    # In the reader's language, the place (file, line, key) kept.
+    assert any("未知的数据项“vehicle_sale”" in error for error in errors)
+    assert any("日期重叠" in error and "parameters.vehicle_growth_rate" in error
+               for error in errors)
     assert not PolicyDocument.objects.filter(policy_id="qd-nev-2022-draft").exists()
     assert AuditEntry.objects.count() == before
 

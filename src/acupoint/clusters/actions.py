@@ -38,6 +38,7 @@ from acupoint.clusters.models import (
 )
 from acupoint.engine.spec import SpecError, parse_spec
 from acupoint.registry.models import Cluster, Enterprise
+from acupoint.site.engine_messages import translated
 
 
 def default_framework() -> str:
@@ -49,7 +50,8 @@ def parse_framework(text: str):
     try:
         return parse_spec(text, source=_("framework"))
     except SpecError as error:
-        raise ValidationError([str(problem) for problem in error.problems]) from None
+        raise ValidationError([translated(str(problem)) for problem in error.problems]) \
+            from None
 
 
 def do_set_standing(acting_user, cluster: Cluster, standing: str, reason: str,

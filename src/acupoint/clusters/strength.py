@@ -13,11 +13,18 @@ import ibis
 import pyarrow as pa
 
 from acupoint.clusters import assessing
+from acupoint.engine.provenance import scorecard_placeholders
 from acupoint.engine.scorecard import evaluate
-from acupoint.engine.spec import load_spec
+from acupoint.engine.spec import load_spec, resolved_data
 from acupoint.registry.models import AnnualData, Cluster
 
 MIIT_SPEC = assessing.SPECS / "miit_stars.yaml"
+
+
+def star_placeholders() -> list:
+    """The local values (待定参数) the MIIT-style stars rest on: the rating's rules are not
+    published in full."""
+    return scorecard_placeholders(resolved_data(MIIT_SPEC))[0]
 BASE_SPEC = assessing.SPECS / "demonstration_base.yaml"
 ECO_SPECIALISATION_LQ = 2.0  # the Observatory's specialisation star
 ECO_TOP_SHARE = 0.10  # size and focus stars: the top tenth of clusters

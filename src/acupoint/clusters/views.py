@@ -23,6 +23,7 @@ from acupoint.clusters.forms import (
     parse_decisions,
 )
 from acupoint.clusters.models import PILLARS, Assessment, Standing, TransformationCase
+from acupoint.engine.provenance import described, scorecard_placeholders
 from acupoint.registry.models import AnnualData
 from acupoint.registry.selectors import clusters as visible_clusters
 from acupoint.registry.selectors import districts as visible_districts
@@ -94,6 +95,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reward_total": sum(result.reward for result in results),
         "indicator_names": {item["code"]: item.get("name") or item["code"]
                             for item in assessment.spec_data.get("indicators", [])},
+        "placeholders": described(scorecard_placeholders(assessment.spec_data)[0]),
+        "reward_placeholders": described([
+            mark for marks in scorecard_placeholders(assessment.spec_data)[1].values()
+            for mark in marks]),
     })
 
 
@@ -265,7 +270,8 @@ def strength_page(request: HttpRequest) -> HttpResponse:
         year = years[0]
     return render(request, "clusters/strength.html", {
         "year": year, "years": years, "strengths": strength.assess(year),
-        "targets": strength.targets(year)})
+        "targets": strength.targets(year),
+        "star_placeholders": described(strength.star_placeholders())})
 
 
 @login_required

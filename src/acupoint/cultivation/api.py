@@ -9,11 +9,12 @@ import datetime as dt
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from acupoint.cultivation import evaluation, selectors
-from acupoint.cultivation.models import RUNG_NAMES
-from acupoint.engine.ladder import Verdict
+from acupoint.cultivation.actions import recogniser
+from acupoint.engine.ladder import Verdict, rung_placeholders
+from acupoint.engine.provenance import described
 
 router = Router(tags=["cultivation"])
 
@@ -24,6 +25,7 @@ class TitleOut(Schema):
     granted: dt.date
     expires: dt.date | None
     document: str
+    recognised_by: str = Field(..., description="The body that granted the title")
 
 
 class ConditionOut(Schema):
@@ -55,6 +57,9 @@ class VerdictOut(Schema):
     routes: list[ConditionOut]
     gaps: list[str]
     needs: list[str]
+    recognised_by: str = Field(..., description="The body that grants the title")
+    placeholders: list[str] = Field(..., description="Values of the rung its document does "
+                                                     "not give (待定参数)")
 
 
 class LadderOut(Schema):
@@ -78,7 +83,9 @@ def _verdict(verdict: Verdict) -> dict:
             "indicators": [{"id": item.id, "label": item.label, "group": item.group,
                             "points": item.points, "best": item.best}
                            for item in verdict.indicators],
-            "routes": _conditions(verdict.routes), "gaps": verdict.gaps, "needs": verdict.needs}
+            "routes": _conditions(verdict.routes), "gaps": verdict.gaps, "needs": verdict.needs,
+            "recognised_by": info.recogniser,
+            "placeholders": described(rung_placeholders(verdict.spec))}
 
 
 @router.get("/enterprises/{credit_code}/ladder", response=LadderOut)
@@ -86,8 +93,10 @@ def ladder(request: HttpRequest, credit_code: str, day: dt.date | None = None):
     enterprise = get_object_or_404(selectors.enterprises(request.user), credit_code=credit_code)
     view = evaluation.ladder_view(enterprise, day or timezone.localdate())
     return {"credit_code": enterprise.credit_code, "day": view.day,
-            "held": [{"rung": title.rung, "name": RUNG_NAMES[title.rung],
+            "held": [{"rung": title.rung, "name": evaluation.name_on(title.rung, title.granted),
                       "granted": title.granted, "expires": title.expires,
-                      "document": title.document} for title in view.held],
+                      "document": title.document,
+                      "recognised_by": recogniser(title.rung, title.granted)[1]}
+                     for title in view.held],
             "next_rung": _verdict(view.next_verdict) if view.next_verdict else None,
             "also_qualifies": [verdict.spec.rung.rung for verdict in view.qualifies]}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from acupoint.cultivation.models import Title
+from acupoint.cultivation.models import RUNG_NAMES, Title
 from acupoint.engine.ladder import NOT_QUALIFIED, Evaluator, Ladder, RungSpec, Verdict, load_ladder
 from acupoint.policies.models import PolicyFact
 from acupoint.registry.models import AnnualData, Enterprise
@@ -78,6 +78,13 @@ def in_force(rung: str, day: dt.date) -> RungSpec | None:
         return ladder().in_force(rung, day)
     except LookupError:
         return None
+
+
+def name_on(rung: str, day: dt.date | None) -> str:
+    """A rung's name under the rules of a day (创新型中小企业 until 2026-03-31, 科技和创新型
+    中小企业 from 2026-04-01)."""
+    spec = in_force(rung, day) if day else None
+    return spec.rung.name if spec else RUNG_NAMES.get(rung, rung)
 
 
 def ladder_view(enterprise: Enterprise, day: dt.date) -> LadderView:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from acupoint.engine.expr import parse
 from acupoint.engine.policy import Catalogue, Variable, load_catalogue
 from acupoint.engine.policy_explain import format_value
-from acupoint.engine.provenance import audit_problems
+from acupoint.engine.provenance import Mark, audit, audit_problems
 from acupoint.engine.rowwise import compile_row
 from acupoint.engine.spec import (
     Formula,
@@ -147,6 +147,11 @@ class RungSpec(_Model):
     @property
     def key(self) -> str:
         return f"{self.rung.rung}@{self.rung.version}"
+
+
+def rung_placeholders(spec: RungSpec) -> list[Mark]:
+    """The values of a rung its document does not give (a local reading, a guessed date)."""
+    return audit(spec.model_dump(by_alias=True, exclude_none=True), "rung").placeholders
 
 
 LADDER_MODELS = (RungSpec, RungInfo, Criterion, Score, Indicator, Band)

@@ -37,6 +37,7 @@ from acupoint.policies.models import (
     Rating,
 )
 from acupoint.registry.models import Enterprise
+from acupoint.site.engine_messages import translated
 
 
 def _own_or_bureau(user, enterprise: Enterprise) -> None:
@@ -49,7 +50,8 @@ def parse_policy_text(text: str, source: str = "policy.yaml") -> Policy:
     try:
         return parse_policy(text, source, library.catalogue())
     except SpecError as error:
-        raise ValidationError([str(problem) for problem in error.problems]) from None
+        raise ValidationError([translated(str(problem)) for problem in error.problems]) \
+            from None
 
 
 def do_publish_policy(acting_user, text: str, source: str = "policy.yaml",

@@ -8,16 +8,22 @@ import datetime as dt
 from django import template
 
 from acupoint.cultivation.actions import recogniser
-from acupoint.cultivation.evaluation import in_force
-from acupoint.cultivation.models import RUNG_NAMES
+from acupoint.cultivation.evaluation import name_on
+from acupoint.engine.ladder import RungSpec, rung_placeholders
+from acupoint.engine.provenance import described
 
 register = template.Library()
 
 
 @register.filter
 def rung_name(rung: str, day: dt.date | None = None) -> str:
-    spec = in_force(rung, day) if day else None
-    return spec.rung.name if spec else RUNG_NAMES.get(rung, rung)
+    return name_on(rung, day)
+
+
+@register.filter
+def placeholders(spec: RungSpec) -> list[str]:
+    """The rung's values its document does not give, in words (待定参数)."""
+    return described(rung_placeholders(spec))
 
 
 @register.filter

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext
 
+from acupoint.site.engine_messages import translated
+
 register = template.Library()
 
 
@@ -41,3 +43,9 @@ def percent(value, digits: int = 0) -> str:
 @register.filter
 def subtract(value, other):
     return None if value is None or other is None else value - other
+
+
+@register.filter
+def engine_message(value: str) -> str:
+    """An engine message (one per line) in the reader's language, its place kept."""
+    return "\n".join(translated(line) for line in str(value or "").splitlines() if line.strip())
