@@ -119,3 +119,12 @@ def test_the_audit_command_lists_placeholders_by_file_and_line(tmp_path):
 
 def test_the_specs_folder_is_the_package_data():
     assert (SPECS / "triage" / "shandong_2019.yaml").exists()
+
+
+def test_the_readme_table_gives_the_audits_counts():
+    readme = (SPECS.parents[2] / "README.md").read_text(encoding="utf-8")
+    for item in AUDITS.values():
+        numbers = len(item.marks) + len(item.unmarked)
+        cited = len(item.marks) - len(item.placeholders)
+        row = f"| `{item.file}` | {numbers} | {cited} | {len(item.placeholders)} |"
+        assert row in readme, f"README row out of date: {row}"
