@@ -55,3 +55,29 @@ def audit(
                   f"{unmarked} numbers without a mark", highlight=False)
     if unmarked:
         raise typer.Exit(1)
+
+
+@app.command("test")
+def test(
+    folder: Annotated[Path | None, typer.Argument(
+        exists=True, file_okay=False,
+        help="A folder of rung files (default: the shipped cultivation ladder).")] = None,
+) -> None:
+    """Judge the firms each rung file works by hand (its examples); exit 1 if any fails. The
+    policy files' own examples run with `acupoint policy test`."""
+    from acupoint.engine.ladder import load_ladder, run_examples
+    from acupoint.engine.spec import SpecError
+
+    try:
+        outcomes = run_examples(load_ladder(folder))
+    except SpecError as error:
+        for problem in error.problems:
+            console.print(f"[red]{problem}[/red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    failures = [item for item in outcomes if not item.passed]
+    for item in failures:
+        console.print(f"[red]FAIL[/red] {item.rung} · {item.example}: {item.message}",
+                      highlight=False, soft_wrap=True)
+    console.print(f"{len(outcomes) - len(failures)} passed, {len(failures)} failed")
+    if failures or not outcomes:
+        raise typer.Exit(1)

@@ -133,11 +133,26 @@ class RungInfo(_Model):
         return self
 
 
+class Expected(_Model):
+    status: Literal["qualified", "not_qualified", "unknown"]
+    score: float | None = None
+    failed: list[str] | None = None  # the binding conditions it fails, by id
+
+
+class Example(_Model):
+    """A firm worked by hand from the document's wording, and the verdict it must get."""
+
+    name: str
+    firm: dict[str, bool | int | float | dt.date | str | None]
+    expect: Expected
+
+
 class RungSpec(_Model):
     rung: RungInfo
     binding: list[Criterion] = []
     score: Score | None = None
     routes: list[Criterion] = []
+    examples: list[Example] = []
 
     _source: str = PrivateAttr("<rung>")
 
@@ -154,7 +169,7 @@ def rung_placeholders(spec: RungSpec) -> list[Mark]:
     return audit(spec.model_dump(by_alias=True, exclude_none=True), "rung").placeholders
 
 
-LADDER_MODELS = (RungSpec, RungInfo, Criterion, Score, Indicator, Band)
+LADDER_MODELS = (RungSpec, RungInfo, Criterion, Score, Indicator, Band, Example, Expected)
 
 
 def shipped_dir() -> Path:
@@ -240,6 +255,19 @@ def parse_rung(text: str, source: str, catalogue: Catalogue,
         if unknown:
             problems.append(SpecProblem(source, nearest_line(lines, path), ".".join(
                 map(str, path)), f"unknown variables {', '.join(unknown)}"))
+    ids = {criterion.id for criterion in spec.binding}
+    for index, example in enumerate(spec.examples):
+        path = ("examples", index)
+        unknown = sorted(set(example.firm) - set(catalogue.variables))
+        if unknown:
+            problems.append(SpecProblem(source, nearest_line(lines, (*path, "firm")),
+                                        f"examples.{index}.firm",
+                                        f"unknown variables {', '.join(unknown)}"))
+        strange = sorted(set(example.expect.failed or []) - ids)
+        if strange:
+            problems.append(SpecProblem(source, nearest_line(lines, (*path, "expect")),
+                                        f"examples.{index}.expect.failed",
+                                        f"no binding condition {', '.join(strange)}"))
     if check_marks and not problems:  # once the file is otherwise sound
         problems = audit_problems(data, "rung", source, lines)
     if problems:
@@ -258,6 +286,37 @@ def _formulas(spec: RungSpec) -> Iterable[tuple[tuple, str]]:
             for band_index, band in enumerate(indicator.bands):
                 if band.when:
                     yield ("score", "indicators", index, "bands", band_index, "when"), band.when
+
+
+@dataclass(frozen=True)
+class ExampleOutcome:
+    rung: str
+    example: str
+    passed: bool
+    message: str
+
+
+def run_examples(ladder: Ladder) -> list[ExampleOutcome]:
+    """Each rung's worked examples judged as the pages judge a firm."""
+    evaluator = Evaluator(ladder)
+    outcomes = []
+    for spec in ladder.specs:
+        for example in spec.examples:
+            verdict = evaluator.evaluate(spec, example.firm)
+            expected = example.expect
+            failed = [item.id for item in verdict.binding if item.outcome == FAILED]
+            wrong = []
+            if verdict.status != expected.status:
+                wrong.append(f"expected {expected.status}, got {verdict.status}"
+                             + (f" (failed: {', '.join(failed)})" if failed else ""))
+            if expected.score is not None and (verdict.score is None or abs(
+                    verdict.score - expected.score) > 1e-9):
+                wrong.append(f"expected {expected.score} points, got {verdict.score}")
+            if expected.failed is not None and sorted(failed) != sorted(expected.failed):
+                wrong.append(f"expected to fail {expected.failed}, failed {failed}")
+            outcomes.append(ExampleOutcome(spec.key, example.name, not wrong,
+                                           "; ".join(wrong) or "ok"))
+    return outcomes
 
 
 def _overlaps(specs: list[RungSpec]) -> list[SpecProblem]:
