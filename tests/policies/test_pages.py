@@ -84,6 +84,10 @@ def test_the_reach_page_and_its_workbook(users):
     assert response.status_code == 200
     rows = response.context["rows"]
     assert len(rows) >= 50
+    # Example clauses rest on placeholders; the published NEV clauses on none.
+    marked = {row["clause"].key: bool(row["placeholders"]) for row in rows}
+    assert marked["demo-manufacturing/digital-transformation"]
+    assert not marked["qd-nev-2022/vehicle-sales-growth"]
     download = client.get(reverse("policies:reach"), {"format": "xlsx"})
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     sheet = workbook.active
@@ -92,6 +96,7 @@ def test_the_reach_page_and_its_workbook(users):
     assert gettext("Estimated cost (万元)") in header
     cost = header.index(gettext("Estimated cost (万元)"))
     total = sum(row[cost].value or 0 for row in sheet.iter_rows(min_row=2))
+    assert gettext("Placeholder values") in header
     assert total == pytest.approx(sum(row["reach"].cost for row in rows if row["reach"]))
 
 

@@ -21,7 +21,7 @@ def write_reach(handle: IO[bytes], rows: list[dict]) -> None:
         header = [_("Policy"), _("Document number"), _("Article"), _("Clause"), _("Chain link"),
                   _("Application mode"), _("Eligible"), _("Near misses"), _("Data needed"),
                   _("Estimated cost (万元)"), *(str(status.label) for status in STATUSES),
-                  _("Average rating")]
+                  _("Average rating"), _("Placeholder values")]
         sheet.write_row(0, 0, header, bold)
         for number, row in enumerate(rows, start=1):
             clause, reach = row["clause"], row["reach"]
@@ -36,5 +36,6 @@ def write_reach(handle: IO[bytes], rows: list[dict]) -> None:
             sheet.write_row(number, 10, [row["applications"].get(status, 0)
                                          for status in STATUSES])
             sheet.write(number, 10 + len(STATUSES), rating[0] if rating else "")
+            sheet.write_string(number, 11 + len(STATUSES), "；".join(row["placeholders"]))
         sheet.freeze_panes(1, 4)
         sheet.autofilter(0, 0, len(rows), len(header) - 1)

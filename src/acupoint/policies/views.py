@@ -219,9 +219,13 @@ def reach(request: HttpRequest) -> HttpResponse:
     reach_by_clause = selectors.reach(request.user)
     ratings = selectors.ratings(request.user)
     applications = selectors.applications_by_clause(request.user)
+    marks = {policy_id: library.placeholders(policy_id) for policy_id in
+             {clause.document.policy_id for clause in clauses}}
     rows = [{"clause": clause, "reach": reach_by_clause.get(clause.pk),
              "applications": applications.get(clause.pk, {}),
-             "rating": ratings.get(clause.document_id)} for clause in clauses]
+             "rating": ratings.get(clause.document_id),
+             "placeholders": marks[clause.document.policy_id].get(clause.clause_id, [])}
+            for clause in clauses]
     chain_labels = dict(CHAIN_CHOICES)
     cost_by_chain: dict[str, float] = {}
     for row in rows:
