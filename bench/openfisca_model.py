@@ -19,7 +19,7 @@ from acupoint.engine.rules import Matcher
 _COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
             ast.GtE: ">="}
 _ARITHMETIC = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_TYPES = {"number": "float", "integer": "int", "bool": "bool", "text": "str"}
+_TYPES = {"number": "float", "integer": "int", "bool": "bool", "text": "str", "date": "str"}
 
 
 class _NumPy:
@@ -137,7 +137,9 @@ def module_source(matcher: Matcher, catalogue: Catalogue, day: dt.date) -> tuple
         else:
             amount = "0.0"
         if benefit.cap is not None:
-            amount = f"np.minimum({amount}, {benefit.cap!r})"
+            cap = (f"np.maximum({benefit.cap!r} - {translate(parse('already_granted').tree.body)}"
+                   ", 0.0)" if benefit.cap_over == "policy_period" else repr(benefit.cap))
+            amount = f"np.minimum({amount}, {cap})"
         fetch = [f"        {used} = enterprise('{used}', period)"
                  for used in sorted(translate.names)]
         lines += [
