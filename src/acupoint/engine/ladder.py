@@ -22,12 +22,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from acupoint.engine.expr import parse
 from acupoint.engine.policy import Catalogue, Variable, load_catalogue
 from acupoint.engine.policy_explain import format_value
-from acupoint.engine.provenance import Mark, audit, audit_problems
+from acupoint.engine.provenance import Mark, Marked, audit, audit_problems
 from acupoint.engine.rowwise import compile_row
 from acupoint.engine.spec import (
     Formula,
@@ -44,14 +44,11 @@ QUALIFIED, NOT_QUALIFIED = "qualified", "not_qualified"
 _ORDERED = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥"}
 
 
-class _Model(BaseModel):
+class _Model(Marked):
     """A part of a rung may mark values its document does not give as placeholders (a text
     for the whole part, or {key: why} for single keys); the rest cites the rung's document."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    source: str | dict[str, str] = ""
-    placeholder: str | dict[str, str] = ""
 
 
 class Criterion(_Model):

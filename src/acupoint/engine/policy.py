@@ -28,7 +28,13 @@ from pydantic import (
 
 from acupoint.engine import units
 from acupoint.engine.expr import GROUP_STATISTICS, parse
-from acupoint.engine.provenance import Mark, audit, audit_problems, placeholders_under
+from acupoint.engine.provenance import (
+    Mark,
+    Marked,
+    audit,
+    audit_problems,
+    placeholders_under,
+)
 from acupoint.engine.spec import (
     Formula,
     SpecError,
@@ -104,21 +110,11 @@ class DatedValue(_Model):
         return self
 
 
-class Cited(_Model):
+class Cited(Marked):
     """Where a part's numbers come from: a document and article (``source``), or a value the
     bureau sets locally (``placeholder``: why, and who sets it)."""
 
-    # A text marks the whole part; a mapping marks only the keys it names ({cap: why}).
-    source: str | dict[str, str] = ""
-    placeholder: str | dict[str, str] = ""
-
-    @model_validator(mode="after")
-    def _one_provenance(self) -> Cited:
-        if isinstance(self.source, str) and isinstance(self.placeholder, str) and \
-                self.source and self.placeholder:
-            raise ValueError("give source or placeholder, not both (or mark single keys: "
-                             "placeholder: {cap: why})")
-        return self
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class Parameter(Cited):

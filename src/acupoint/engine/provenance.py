@@ -18,6 +18,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pydantic import BaseModel, model_validator
+
 from acupoint.engine.problems import SpecError, SpecProblem, nearest_line
 
 Kind = Literal["scorecard", "policy", "rung"]
@@ -33,6 +35,22 @@ STRUCTURAL = frozenset({"direction", "range", "mean_sd", "decimals", "level"})
 SKIPPED = frozenset({"tests", "examples"})
 # 0 and 1 in a formula are flags and identities (above_scale == 1, x > 0), not facts.
 TRIVIAL = frozenset({0, 1, -1})
+
+
+class Marked(BaseModel):
+    """A part of a spec that may say where its numbers come from: a text marks the whole
+    part, a mapping only the keys it names (``placeholder: {cap: why}``)."""
+
+    source: str | dict[str, str] = ""
+    placeholder: str | dict[str, str] = ""
+
+    @model_validator(mode="after")
+    def _one_provenance(self) -> Marked:
+        if isinstance(self.source, str) and isinstance(self.placeholder, str) and \
+                self.source and self.placeholder:
+            raise ValueError("give source or placeholder, not both (or mark single keys: "
+                             "placeholder: {cap: why})")
+        return self
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from pydantic import (
 from acupoint.engine.expr import ExpressionError, parse
 from acupoint.engine.layering import LayeringError, layer
 from acupoint.engine.problems import SpecError, SpecProblem, nearest_line
-from acupoint.engine.provenance import require_marks
+from acupoint.engine.provenance import Marked, require_marks
 
 ROOT = "index"
 
@@ -46,23 +46,10 @@ def _check_formula(source: str) -> str:
 Formula = Annotated[str, AfterValidator(_check_formula)]
 
 
-class _Model(BaseModel):
-    """Every part of a spec may say where its numbers come from: a document and article
-    (``source``), or a value set locally (``placeholder``: why, and who sets it)."""
+class _Model(Marked):
+    """Every part of a spec may say where its numbers come from (see provenance)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
-
-    # A text marks the whole part; a mapping marks only the keys it names ({cap: why}).
-    source: str | dict[str, str] = ""
-    placeholder: str | dict[str, str] = ""
-
-    @model_validator(mode="after")
-    def _one_provenance(self) -> _Model:
-        if isinstance(self.source, str) and isinstance(self.placeholder, str) and \
-                self.source and self.placeholder:
-            raise ValueError("give source or placeholder, not both (or mark single keys: "
-                             "placeholder: {cap: why})")
-        return self
 
 
 class Derived(_Model):

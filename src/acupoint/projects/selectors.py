@@ -15,15 +15,13 @@ from acupoint.engine.process import (
     DEFAULT_LIMITS,
     NAMES,
     STAGES,
-    Approval,
     Event,
     approval_time,
     next_stage,
 )
+from acupoint.engine.process import Approval as Clock
 from acupoint.projects.models import (
-    Approval as ApprovalRecord,
-)
-from acupoint.projects.models import (
+    Approval,
     ApprovalPause,
     Department,
     Escalation,
@@ -70,26 +68,26 @@ def limits(stage_rules: dict[str, StageRule] | None = None) -> dict[str, int]:
             if rule.limit_days is not None}
 
 
-def clock(record: ApprovalRecord) -> Approval:
+def clock(record: Approval) -> Clock:
     """One approval as the engine counts it (its pauses prefetched or read)."""
-    return Approval(record.stage, record.accepted_on, record.decided_on,
-                    tuple((pause.start, pause.end) for pause in record.pauses.all()))
+    return Clock(record.stage, record.accepted_on, record.decided_on,
+                 tuple((pause.start, pause.end) for pause in record.pauses.all()))
 
 
-def approvals(queryset: QuerySet[Project]) -> dict[int, list[Approval]]:
+def approvals(queryset: QuerySet[Project]) -> dict[int, list[Clock]]:
     """Every project's approvals with their correction pauses, as the engine counts them,
     in two queries."""
     pauses: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    records = ApprovalRecord.objects.filter(project__in=queryset.values("pk"))
+    records = Approval.objects.filter(project__in=queryset.values("pk"))
     for approval_id, start, end in ApprovalPause.objects.filter(
             approval__in=records.values("pk")).order_by("start").values_list(
             "approval_id", "start", "end"):
         pauses[approval_id].append((start, end))
-    found: dict[int, list[Approval]] = defaultdict(list)
+    found: dict[int, list[Clock]] = defaultdict(list)
     for pk, project_id, stage, accepted, decided in records.order_by(
             "accepted_on", "id").values_list("pk", "project_id", "stage", "accepted_on",
                                              "decided_on"):
-        found[project_id].append(Approval(stage, accepted, decided, tuple(pauses[pk])))
+        found[project_id].append(Clock(stage, accepted, decided, tuple(pauses[pk])))
     return found
 
 
@@ -141,7 +139,7 @@ class Card:
 
 
 def card(project: Project, stage_limits: dict[str, int], today: dt.date,
-         project_approvals: list[Approval] | None = None) -> Card:
+         project_approvals: list[Clock] | None = None) -> Card:
     """The project's card; its approvals are read unless given (lists give them all)."""
     if project_approvals is None:
         project_approvals = approvals(Project.objects.filter(pk=project.pk)).get(project.pk, [])

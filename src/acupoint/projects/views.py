@@ -164,12 +164,9 @@ def edit_project(request: HttpRequest, pk: int) -> HttpResponse:
 def record_stage(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     form = StageForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}"
-                               if field in form.fields else error)
-        return redirect("projects:project", project.pk)
+    refused = _refused(request, project.pk, form)
+    if refused:
+        return refused
     try:
         outcome = actions.do_record_stage(request.user, project, **form.cleaned_data)
     except ValidationError as error:
@@ -190,7 +187,8 @@ def record_stage(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("projects:project", project.pk)
 
 
-def _approval_redirect(request: HttpRequest, pk: int, form) -> HttpResponse | None:
+def _refused(request: HttpRequest, pk: int, form) -> HttpResponse | None:
+    """Back to the project with every field's problem, when the form does not validate."""
     if form.is_valid():
         return None
     for field, errors in form.errors.items():
@@ -205,7 +203,7 @@ def _approval_redirect(request: HttpRequest, pk: int, form) -> HttpResponse | No
 def accept_application(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     form = AcceptForm(request.POST)
-    refused = _approval_redirect(request, project.pk, form)
+    refused = _refused(request, project.pk, form)
     if refused:
         return refused
     try:
@@ -226,7 +224,7 @@ def approval_step(request: HttpRequest, pk: int, approval_id: int) -> HttpRespon
     project = _project(request, pk)
     approval = get_object_or_404(Approval, pk=approval_id, project=project)
     form = ApprovalStepForm(request.POST)
-    refused = _approval_redirect(request, project.pk, form)
+    refused = _refused(request, project.pk, form)
     if refused:
         return refused
     step, day, note = (form.cleaned_data[name] for name in ("step", "day", "note"))
