@@ -49,6 +49,8 @@ def test_the_enterprise_sees_which_figures_rest_on_placeholders(
     example = page.locator(
         'article.eligible[data-clause="demo-manufacturing/digital-transformation"]')
     assert "60 万元" in example.locator("h3").inner_text()
+    assert "数字化改造投入 300 万元 × 20% = 60 万元（上限 300 万元）" in example.locator(
+        ".arithmetic").inner_text()
     assert example.locator("details.placeholder-mark summary").inner_text() == "待定参数"
     example.locator("details.placeholder-mark summary").click()
     assert "示例政策" in example.locator("details.placeholder-mark ul").inner_text()
@@ -67,5 +69,8 @@ def test_the_enterprise_sees_which_figures_rest_on_placeholders(
         'article.eligible[data-clause="demo-manufacturing/digital-transformation"]')
     assert example.locator("details.placeholder-mark summary").inner_text() == \
         "Placeholder values"
+    # The arithmetic in English words; the data keep the labels of the catalogue.
+    assert "数字化改造投入 300 万元 × 20% = 60 万元 (cap 300 万元)" in example.locator(
+        ".arithmetic").inner_text()
     page.screenshot(path=str(SHOTS / "inbox-desktop-en.png"), full_page=True)
     assert page.outside_requests == []

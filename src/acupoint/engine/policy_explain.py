@@ -107,8 +107,9 @@ class _CompiledPlan:
 class Explainer:
     """A matcher's clauses compiled once for one-row evaluation (pages, the API, tests)."""
 
-    def __init__(self, matcher: Matcher) -> None:
+    def __init__(self, matcher: Matcher, words: Words = CHINESE) -> None:
         self.matcher = matcher
+        self.words = words
         self.catalogue = matcher.library.catalogue
         self._terms_by_policy: dict[str, dict[str, Term]] = {}
         self._marks_by_policy: dict[str, dict[str, list[Mark]]] = {}
@@ -206,7 +207,7 @@ class Explainer:
             key=plan.key, policy=plan.policy, clause=plan.clause, status=status,
             amount=shown, near_miss=near, conditions=outcomes,
             arithmetic=arithmetic(plan.clause, formula, values, shown, self._terms(plan),
-                                  raw if shown is not None else None),
+                                  raw if shown is not None else None, self.words),
             parameters=dict(plan.params),
             placeholders=tuple(self._placeholders(plan.policy).get(plan.clause.id, ())))
 
@@ -308,25 +309,25 @@ def arithmetic(clause: Clause, formula: str | None, values: Mapping[str, Any],
     if amount is not None:
         result = number(round(amount, 2), unit)
         if capped:
-            text += f" = {number(round(raw, 2), unit)}，超过上限，按 {result}"
+            text += " = " + words.capped.format(raw=number(round(raw, 2), unit), amount=result)
         elif text != number(round(amount, 2)):
             text += f" = {result}"
         else:
             text = result
     if benefit.cap is not None:
-        text += f"（{cap_words(benefit, values)}）"
+        text += words.aside.format(text=cap_words(benefit, values, words))
     return text
 
 
-def cap_words(benefit: Benefit, values: Mapping[str, Any]) -> str:
+def cap_words(benefit: Benefit, values: Mapping[str, Any], words: Words = CHINESE) -> str:
     """``上限 1,000 万元``, or for a cap over the policy period what is left of it."""
     assert benefit.cap is not None
     cap = number(benefit.cap, benefit.unit)
     if benefit.cap_over != "policy_period":
-        return f"上限 {cap}"
+        return words.cap.format(cap=cap)
     granted = float(values.get(ALREADY_GRANTED) or 0)
-    left = number(max(benefit.cap - granted, 0), benefit.unit)
-    return f"政策期内累计上限 {cap}，已获 {number(granted, benefit.unit)}，尚余 {left}"
+    return words.cap_period.format(cap=cap, granted=number(granted, benefit.unit),
+                                   left=number(max(benefit.cap - granted, 0), benefit.unit))
 
 
 def near_miss_text(outcome: ConditionOutcome, catalogue: Catalogue) -> str:

@@ -31,16 +31,24 @@ class Term:
 
 @dataclass(frozen=True)
 class Words:
-    """The words of one language for the functions a benefit formula may use."""
+    """The words of one language for the functions a benefit formula may use and for its
+    cap (the labels of the data come from the catalogue)."""
 
     smaller: str = "取较小值"
     larger: str = "取较大值"
     unknown: str = "?"
     to: str = "折合"
+    capped: str = "{raw}，超过上限，按 {amount}"
+    cap: str = "上限 {cap}"
+    cap_period: str = "政策期内累计上限 {cap}，已获 {granted}，尚余 {left}"
+    aside: str = "（{text}）"
 
 
 CHINESE = Words()
-ENGLISH = Words(smaller="the smaller of", larger="the larger of", to="in")
+ENGLISH = Words(smaller="the smaller of", larger="the larger of", to="in",
+                capped="{raw}, over the cap, so {amount}", cap="cap {cap}",
+                cap_period="cap {cap} over the policy period, {granted} granted, {left} left",
+                aside=" ({text})")
 
 
 def number(value: float, unit: str = "") -> str:

@@ -8,6 +8,7 @@ import threading
 from functools import lru_cache
 
 from django.db.models import Count, Max
+from django.utils.translation import get_language
 
 from acupoint.engine.policy import (
     Catalogue,
@@ -19,6 +20,7 @@ from acupoint.engine.policy import (
 from acupoint.engine.policy_explain import Explainer
 from acupoint.engine.provenance import described
 from acupoint.engine.rules import Matcher
+from acupoint.engine.wording import CHINESE, ENGLISH
 from acupoint.policies.models import PolicyDocument
 
 _lock = threading.Lock()
@@ -64,10 +66,13 @@ def placeholders(policy_id: str) -> dict[str, list[str]]:
 
 
 def explainer(day: dt.date, tolerance: float = 0.10) -> Explainer:
-    """The published clauses in force on ``day``, compiled once for one-enterprise answers."""
+    """The published clauses in force on ``day``, compiled once for one-enterprise answers,
+    explained in the active language's words."""
     library = published_library()
-    key = (id(library), day, tolerance)
+    english = (get_language() or "").startswith("en")
+    key = (id(library), day, tolerance, english)
     with _lock:
         if key not in _explainers:
-            _explainers[key] = Explainer(Matcher(library, day, tolerance))
+            _explainers[key] = Explainer(Matcher(library, day, tolerance),
+                                         ENGLISH if english else CHINESE)
         return _explainers[key]
