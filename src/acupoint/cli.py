@@ -291,6 +291,10 @@ def demo(
     latest = AnnualData.objects.order_by("-year").values_list("year", flat=True).first()
     if latest:
         _publish_demo_evaluations([latest - 1, latest])
+    from acupoint.policies.actions import do_rematch, publish_shipped
+
+    if publish_shipped():  # a shipped policy corrected since this database was made
+        do_rematch(None, "publication")
     logins = ensure_users()
     from acupoint.demo import cocreation, ladder
     from acupoint.demo import projects as demo_projects

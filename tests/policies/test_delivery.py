@@ -176,3 +176,20 @@ def test_imported_figures_rematch_and_land_in_the_inbox(users, tmp_path,
     with django_capture_on_commit_callbacks(execute=True):
         do_import_file(users["admin"], path)  # the same figures again: nothing to match
     assert MatchRun.objects.count() == runs + 1
+
+
+def test_a_corrected_shipped_policy_replaces_the_one_the_platform_published(users):
+    """A database made before a correction (the 2022 NEV policy at 5%) takes the corrected
+    file; a policy the bureau published or amended itself is left alone."""
+    document = PolicyDocument.objects.get(policy_id="qd-nev-2022")
+    corrected = document.yaml_text
+    document.yaml_text = corrected.replace("value: 0.005", "value: 0.05")
+    document.save(update_fields=["yaml_text"])
+    assert [item.policy_id for item in actions.publish_shipped()] == ["qd-nev-2022"]
+    document.refresh_from_db()
+    assert document.yaml_text == corrected
+    assert actions.publish_shipped() == []  # nothing changed since
+    PolicyDocument.objects.filter(pk=document.pk).update(
+        yaml_text=corrected.replace("value: 0.005", "value: 0.004"),
+        published_by=users["admin"])
+    assert actions.publish_shipped() == []  # the bureau's own amendment stays

@@ -122,12 +122,17 @@ def do_withdraw_policy(acting_user, document: PolicyDocument) -> None:
 
 
 def publish_shipped(acting_user=None) -> list[PolicyDocument]:
-    """The policies shipped with the platform, published once (the demo city, a new site)."""
+    """The policies shipped with the platform, published once (the demo city, a new site); a
+    shipped policy the platform itself published is amended when its file has changed (a
+    corrected amount), one a user published or amended is left as it is."""
     documents = []
+    stored = {document.policy_id: document for document in PolicyDocument.objects.all()}
     for path in policy_files([shipped_dir()]):
         text = read_text(path)
         policy = parse_policy_text(text, path.name)
-        if not PolicyDocument.objects.filter(policy_id=policy.policy.id).exists():
+        document = stored.get(policy.policy.id)
+        if document is None or (document.published_by_id is None
+                                and document.yaml_text != text):
             documents.append(do_publish_policy(acting_user, text, path.name, rematch=False))
     return documents
 
