@@ -11,13 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from acupoint.engine import backends
-from acupoint.engine.policy import Library, contradictions, load_catalogue, parse_policy
+from acupoint.engine.policy import (
+    Library,
+    contradictions,
+    load_catalogue,
+    load_library,
+    parse_policy,
+)
 from acupoint.engine.policy_explain import Explainer, explain_profile, near_miss_text
 from acupoint.engine.reform import simulate
 from acupoint.engine.rules import ELIGIBLE, INELIGIBLE, UNKNOWN, Matcher, profile_table
 from acupoint.engine.spec import SpecError
 
 CATALOGUE = load_catalogue()
+SHIPPED = load_library()
 DAY = dt.date(2024, 6, 30)
 
 HEADER = """\
@@ -405,3 +412,25 @@ def test_an_unknown_keep_names_the_modes():
     with pytest.raises(ValueError, match="relevant, all, eligible"):
         Matcher(library(CLAUSE), DAY).compile(ibis.memtable(profile_table([], CATALOGUE)),
                                               keep="some")
+
+
+@settings(deadline=None)
+@given(st.lists(st.integers(0, 3_000_000), min_size=1, max_size=5))
+def test_a_cap_over_the_policy_period_holds_whatever_the_yearly_growth(growths):
+    """Year after year, each year's reward is 0.5% of the growth up to what earlier years left
+    of the 5,000 万 cap, and the years together never pass it."""
+    lib = SHIPPED
+    granted = 0.0
+    for year, growth in zip(range(2022, 2025), growths, strict=False):
+        [item] = [e for e in explain_profile(lib, {
+            "industry": "3612", "year": year, "nev_vehicle_maker": True,
+            "vehicle_sales": 1_000_000 + growth, "vehicle_sales_prev": 1_000_000,
+            "already_granted": granted}, dt.date(year + 1, 5, 1))
+            if e.key == "qd-nev-2022/vehicle-sales-growth"]
+        left = 5000 - granted
+        if growth == 0 or left <= 0:
+            assert item.status == INELIGIBLE
+            continue
+        assert item.amount == pytest.approx(min(0.005 * growth, left))
+        granted += item.amount
+    assert granted <= 5000 + 1e-9

@@ -213,3 +213,23 @@ def test_event_logs_are_read_by_pm4py(tmp_path):
     assert {"project", "department"} <= set(objects.objects["ocel:type"])
     assert ocel(traces)["events"][0]["relationships"][0] == {"objectId": "P001",
                                                              "qualifier": "project"}
+
+
+@given(st.dates(D(2023, 1, 1), D(2026, 6, 30)), st.integers(0, 150),
+       st.lists(st.tuples(st.integers(0, 150), st.integers(0, 20)), max_size=4))
+def test_the_approval_clock_is_the_span_less_the_corrections(accepted, length, pauses):
+    """Whatever corrections an application had, the government's days are the working days
+    from acceptance to decision less those the applicant spent on its file, never below 0."""
+    decided = accepted + dt.timedelta(days=length)
+    spans, cursor = [], accepted
+    for gap, span in sorted(pauses):
+        start = max(cursor, accepted + dt.timedelta(days=gap))
+        stop = min(start + dt.timedelta(days=span), decided)
+        if start >= decided:
+            break
+        spans.append((start, stop))
+        cursor = stop
+    approval = Approval("land_planning", accepted, decided, tuple(spans))
+    counted = approval.working_days(D(2027, 1, 1)).days
+    paused = sum(working_days(start, stop).days for start, stop in spans)
+    assert counted == working_days(accepted, decided).days - paused >= 0
