@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from acupoint.cultivation.models import RUNG_CHOICES, Title
+from acupoint.cultivation.models import LATER_NAMES, RUNG_CHOICES, Title
 from acupoint.engine.policy import Variable
 from acupoint.registry.importing import parsing
 from acupoint.registry.importing.problems import Problem, describe
@@ -130,7 +130,9 @@ def _read_data(found: CultivationFile, sheet: str, rows: list[list[object]],
 def _read_titles(found: CultivationFile, sheet: str, rows: list[list[object]],
                  enterprises: dict[str, Enterprise], today: dt.date) -> None:
     reader = SheetReader(found.problems, sheet, rows[0], TITLE_COLUMNS)
-    rungs = {key: code for code, name in RUNG_CHOICES for key in spelling_keys(code, name)}
+    rungs = {key: code for code, name in RUNG_CHOICES
+             for spelled in (name, *LATER_NAMES.get(code, ()))
+             for key in spelling_keys(code, spelled)}
     for number, cell in reader.records(rows, MAX_ROWS, _("At most %(count)s rows per file.")):
         enterprise = _enterprise(reader, cell, number, enterprises)
         rung = reader.named(cell, number, "rung", rungs,

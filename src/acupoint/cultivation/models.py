@@ -21,6 +21,8 @@ RUNG_CHOICES = [
     ("gazelle", "山东省瞪羚企业"),
 ]
 RUNG_NAMES = dict(RUNG_CHOICES)
+# Names a rung took under later rules, which a file of titles may use.
+LATER_NAMES = {"innovative_sme": ("科技和创新型中小企业",)}
 
 
 class Title(models.Model):

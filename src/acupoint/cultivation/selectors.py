@@ -8,10 +8,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from acupoint.accounts import scoping
 from acupoint.cultivation import evaluation
-from acupoint.cultivation.models import RUNG_NAMES, Application, Title
+from acupoint.cultivation.models import Application, Title
 from acupoint.engine.ladder import NOT_QUALIFIED, QUALIFIED, Verdict
 from acupoint.policies.models import PolicyFact
 from acupoint.registry.models import Enterprise
@@ -43,7 +44,7 @@ class Candidate:
 
     @property
     def rung_name(self) -> str:
-        return RUNG_NAMES[self.rung]
+        return self.verdict.spec.rung.name
 
 
 @dataclass
@@ -54,7 +55,7 @@ class Pool:
 
     @property
     def name(self) -> str:
-        return RUNG_NAMES[self.rung]
+        return evaluation.name_on(self.rung, timezone.localdate())
 
 
 def pools(user, day: dt.date, district: str = "", cluster: str = "") -> list[Pool]:
@@ -96,7 +97,7 @@ def pools(user, day: dt.date, district: str = "", cluster: str = "") -> list[Poo
 def progress(user, day: dt.date) -> list[dict]:
     """Titles held on ``day`` by rung, against the city's targets."""
     counts = Counter(title.rung for title in titles(user) if title.valid_on(day))
-    return [{"rung": RUNG_NAMES[rung], "held": counts.get(rung, 0), "target": target}
+    return [{"rung": evaluation.name_on(rung, day), "held": counts.get(rung, 0), "target": target}
             for rung, target in TARGETS.items()]
 
 
