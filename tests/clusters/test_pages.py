@@ -138,12 +138,15 @@ def test_exports_are_real_files(client, users, published):
     reward = headers.index(gettext("Reward (万元)"))
     paid = sum(Decimal(str(row[reward].value or 0)) for row in sheet.iter_rows(min_row=2))
     assert paid == sum(result.reward for result in published.results.all())
+    listed = list(book["待定参数"].iter_rows(min_row=2, values_only=True))
+    assert listed and all(text for _affects, text in listed)
     from docx import Document
 
     response = client.get(reverse("clusters:export", args=[published.pk, "docx"]))
     document = Document(io.BytesIO(b"".join(response.streaming_content)))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
     assert published.period in text and document.inline_shapes
+    assert "待定参数" in text
 
 
 def test_strength_and_traditional_pages(client, users):

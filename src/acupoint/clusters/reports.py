@@ -15,6 +15,7 @@ from acupoint.clusters import selectors
 from acupoint.clusters.models import PILLARS, Assessment, ExpertScore, TransformationCase
 from acupoint.registry.exporting import ExportTable, write_xlsx
 from acupoint.site import charts, rendering
+from acupoint.site.provenance import add_placeholders, placeholder_table
 
 
 def expert_grid(period: str) -> dict[tuple[str, str], float]:
@@ -68,7 +69,8 @@ def _figures(user, assessment: Assessment) -> ExportTable:
 
 def write_workbook(target: IO[bytes], user, assessment: Assessment) -> None:
     write_xlsx(target, {_("Leaderboard"): _leaderboard(user, assessment),
-                        _("Inputs"): _figures(user, assessment)})
+                        _("Inputs"): _figures(user, assessment),
+                        _("Placeholder values")[:31]: placeholder_table(assessment.spec_data)})
 
 
 def write_report(target: IO[bytes], user, assessment: Assessment) -> None:
@@ -81,6 +83,7 @@ def write_report(target: IO[bytes], user, assessment: Assessment) -> None:
                          level=0)
     document.add_paragraph(assessment.spec_data.get("name", ""))
     document.add_paragraph(assessment.spec_data.get("reference", ""))
+    add_placeholders(document, assessment.spec_data)
     document.add_paragraph(_("Status: %(status)s. Reward fund: %(fund)s 万元.")
                            % {"status": assessment.get_status_display(),
                               "fund": f"{assessment.fund:,.2f}"})

@@ -184,6 +184,8 @@ def cluster_page(request: HttpRequest, code: str) -> HttpResponse:
         "indicator_names": {item["code"]: item.get("name") or item["code"]
                             for item in latest.assessment.spec_data.get("indicators", [])}
         if latest else {},
+        "placeholders": described(scorecard_placeholders(latest.assessment.spec_data)[0])
+        if latest else [],
     })
 
 

@@ -13,9 +13,9 @@ import pyarrow as pa
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from acupoint.engine.provenance import described, scorecard_placeholders
 from acupoint.registry.exporting import ExportTable, write_xlsx
 from acupoint.site import charts, rendering
+from acupoint.site.provenance import add_placeholders, placeholder_table
 from acupoint.triage import selectors
 from acupoint.triage.models import EvaluationResult, EvaluationRun
 
@@ -96,20 +96,8 @@ def write_workbook(target: IO[bytes], user, run: EvaluationRun) -> None:
     for item in run.spec_data.get("priority_lists", []):
         sheets[item["label"][:31]] = _firm_table(
             selectors.results(user, run, grades=item["classes"]), run)
-    sheets[_("Placeholder values")[:31]] = _placeholder_table(run)
+    sheets[_("Placeholder values")[:31]] = placeholder_table(run.spec_data)
     write_xlsx(target, sheets)
-
-
-def _placeholder_table(run: EvaluationRun) -> ExportTable:
-    """Every local value (待定参数) the run's classes and amounts rest on, and what each
-    affects: whoever reads the workbook sees which figures no document fixes."""
-    scoring, by_amount = scorecard_placeholders(run.spec_data)
-    labels = dict(consequence_names(run))
-    rows = [(_("Classes, scores and ranks"), text) for text in described(scoring)]
-    rows += [(labels.get(name, name), text) for name, marks in by_amount.items()
-             for text in described([mark for mark in marks if mark not in scoring])]
-    return ExportTable([_("Affects"), _("Placeholder value (why, and its value now)")],
-                       [pa.string(), pa.string()], iter(rows))
 
 
 def distribution_chart(counts: dict[str, Counter], title: str) -> dict | None:
@@ -131,12 +119,7 @@ def write_report(target: IO[bytes], user, run: EvaluationRun) -> None:
                            % {"status": run.get_status_display(), "sha": run.inputs_sha256})
     if run.spec_data.get("reference"):
         document.add_paragraph(run.spec_data["reference"])
-    placeholders = described(scorecard_placeholders(run.spec_data)[0])
-    if placeholders:
-        document.add_paragraph(_("Placeholder values (set locally by the bureau, not from a "
-                                 "published document) that the classes rest on:"))
-        for text in placeholders:
-            document.add_paragraph(text, style="List Bullet")
+    add_placeholders(document, run.spec_data)
 
     document.add_heading(_("Class distribution by district"), level=1)
     figures = summary(user, run)
