@@ -174,11 +174,14 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
     names = {item["code"]: item.get("name", item["code"])
              for item in run.spec_data.get("indicators", [])}
     form = WhatIfForm(request.POST or None, current=whatif.editable(run.spec_data), names=names)
-    outcome = None
+    outcome, placeholders = None, run_placeholders(run)
     if request.method == "POST" and form.is_valid():
-        outcome = whatif.what_if(run, whatif.adjusted_spec(run.spec_data, **form.edits()))
+        adjusted = whatif.adjusted_spec(run.spec_data, **form.edits())
+        outcome = whatif.what_if(run, adjusted)
+        placeholders = described(scorecard_placeholders(adjusted)[0])
     return render(request, "triage/what_if.html", {"run": run, "form": form,
-                                                   "outcome": outcome})
+                                                   "outcome": outcome,
+                                                   "placeholders": placeholders})
 
 
 @login_required
