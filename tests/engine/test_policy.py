@@ -79,6 +79,18 @@ def test_unknown_variable_names_line_key_and_a_suggestion():
     assert "unknown variable 'revenu'" in problem.message and "revenue" in problem.message
 
 
+@pytest.mark.parametrize(("formula", "message"), [
+    ("equipment_investment + 9**9**7 - 9**9**7", "'9**9**7' is too large"),
+    ("industry * 2", "text cannot take part in arithmetic"),
+    ("min(industry, 3)", "cannot mix a number and a text"),
+    ("revenue if industry else 0", "needs a yes/no condition, not a text"),
+])
+def test_a_formula_that_cannot_be_computed_is_refused_with_line_and_key(formula, message):
+    [problem] = problems(CLAUSE.replace("min(0.2 * equipment_investment, 500)", formula))
+    assert problem.line == 18 and problem.key == "clauses.0.benefit.formula"
+    assert message in problem.message
+
+
 def test_unknown_key_is_refused_with_a_suggestion():
     found = problems(CLAUSE.replace("    support: subsidy", "    suport: subsidy"))
     by_key = {problem.key: problem for problem in found}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import ibis
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -27,7 +28,7 @@ from pydantic import (
 )
 
 from acupoint.engine import units
-from acupoint.engine.expr import GROUP_STATISTICS, parse
+from acupoint.engine.expr import GROUP_STATISTICS, Expression, ExpressionError, Scope, parse
 from acupoint.engine.provenance import (
     Mark,
     Marked,
@@ -35,6 +36,7 @@ from acupoint.engine.provenance import (
     audit_problems,
     placeholders_under,
 )
+from acupoint.engine.rowwise import EVALUATION_ERRORS, compile_row
 from acupoint.engine.spec import (
     Formula,
     SpecError,
@@ -54,6 +56,12 @@ LEVELS = ("national", "provincial", "city", "district")
 CATALOGUE_FILE = "variables.yaml"
 # Functions that look beyond one enterprise: a clause judges each firm on its own figures.
 _POPULATION_FUNCTIONS = frozenset((*GROUP_STATISTICS, "lag"))
+# What each kind of datum is in SQL (a date is ISO text), and the sample enterprises a formula
+# is tried on before its policy is accepted.
+KIND_TYPES = {"number": "float64", "integer": "int64", "bool": "boolean", "text": "string",
+              "date": "string"}
+_KIND_SAMPLES = {"number": (1.0, 0.0), "integer": (1, 0), "bool": (True, False),
+                 "text": ("C3611", ""), "date": ("2020-01-01", "")}
 
 ClauseId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
 
@@ -532,7 +540,7 @@ def check_policy(policy: Policy, catalogue: Catalogue) -> list[SpecProblem]:
                 problems.append(SpecProblem(*where, f"{', '.join(population)}() compares "
                                             "enterprises with each other; a clause judges "
                                             "each enterprise on its own figures"))
-            if unknown:
+            if unknown or population:
                 continue
             try:
                 unit = unit_of(expression.tree.body)
@@ -543,6 +551,10 @@ def check_policy(policy: Policy, catalogue: Catalogue) -> list[SpecProblem]:
                         f"{units.show(wanted)}" + _conversion_hint(unit, wanted))
             except units.UnitError as error:
                 problems.append(SpecProblem(*where, str(error)))
+                continue
+            failure = trial_failure(expression, catalogue, policy.parameters)
+            if failure:
+                problems.append(SpecProblem(*where, failure))
     for index, test in enumerate(policy.tests):
         for clause_id in test.expect:
             if clause_id not in seen_ids:
@@ -553,6 +565,29 @@ def check_policy(policy: Policy, catalogue: Catalogue) -> list[SpecProblem]:
             problems.append(SpecProblem(*policy.where("tests", index, "enterprise"),
                                         f"unknown variables {', '.join(unknown)}"))
     return problems
+
+
+def trial_failure(expression: Expression, catalogue: Catalogue,
+                  parameters: Mapping[str, Parameter]) -> str | None:
+    """Why a formula cannot be computed for an enterprise, or None: it is compiled against
+    the catalogue's types (as a matching runs it) and evaluated on sample enterprises (as an
+    enterprise's page does), so that no accepted formula fails later on every page."""
+    kinds = {name: "number" if variable.formula else variable.kind
+             for name, variable in catalogue.variables.items()}
+    schema = {name: KIND_TYPES[kind] for name, kind in kinds.items()}
+    table = ibis.table({**schema, ALREADY_GRANTED: "float64"}, name="enterprise")
+    params = dict.fromkeys(parameters, 1.0)
+    try:
+        expression.compile(Scope(table, params=params, unknown_spreads=True))
+        evaluate = compile_row(expression, params, strict=True)
+        for sample in range(2):
+            evaluate({**{name: _KIND_SAMPLES[kind][sample] for name, kind in kinds.items()},
+                      ALREADY_GRANTED: 0.0})
+    except ExpressionError as error:
+        return error.message
+    except EVALUATION_ERRORS as error:
+        return f"the formula cannot be computed for an enterprise ({error})"
+    return None
 
 
 def clause_placeholders(policy: Policy) -> dict[str, list[Mark]]:

@@ -11,19 +11,23 @@ the two in agreement on the shipped library.
 from __future__ import annotations
 
 import ast
+import logging
 import math
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from acupoint.engine import units
-from acupoint.engine.expr import Expression, parse
+from acupoint.engine.expr import Expression, arithmetic, is_number, parse
+
+logger = logging.getLogger(__name__)
 
 Row = Mapping[str, Any]
 Compiled = Callable[[Row], Any]
 
-_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-               ast.Pow: operator.pow}
+_ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Pow)
+# What a value of the wrong kind raises deep in a formula (a text compared with a number).
+EVALUATION_ERRORS = (TypeError, ValueError, ArithmeticError)
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
             ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
 
@@ -33,10 +37,25 @@ class RowwiseError(ValueError):
 
 
 def compile_row(source: str | Expression, params: Mapping[str, Any] | None = None,
-                unknown_spreads: bool = True) -> Compiled:
-    """A function of a row (a mapping of names to values) computing the formula."""
+                unknown_spreads: bool = True, strict: bool = False) -> Compiled:
+    """A function of a row (a mapping of names to values) computing the formula.
+
+    A value of the wrong kind in a row (a text where the catalogue promises a number) makes
+    the result unknown, as SQL's null would, and is logged; ``strict`` raises instead, which
+    is how a formula is tried on a sample before it is accepted."""
     expression = source if isinstance(source, Expression) else parse(source)
-    return _Builder(params or {}, unknown_spreads).build(expression.tree.body)
+    compiled = _Builder(params or {}, unknown_spreads).build(expression.tree.body)
+    if strict:
+        return compiled
+
+    def guarded(row: Row) -> Any:
+        try:
+            return compiled(row)
+        except EVALUATION_ERRORS:
+            logger.warning("formula %r has no value on a row of the wrong kinds",
+                           expression.source, exc_info=True)
+            return None
+    return guarded
 
 
 def _round_half_away(value: float, digits: int = 0) -> float:
@@ -100,29 +119,27 @@ class _Builder:
         if isinstance(node.op, ast.Not):
             return lambda row: None if (value := operand(row)) is None else not value
         if isinstance(node.op, ast.USub):
-            return lambda row: None if (value := operand(row)) is None else -value
+            return lambda row: arithmetic(ast.Sub, 0, operand(row))
         return operand
 
     def visit_BinOp(self, node: ast.BinOp) -> Compiled:
         left, right = self.build(node.left), self.build(node.right)
         op = type(node.op)
         if op in _ARITHMETIC:
-            apply = _ARITHMETIC[op]
-
-            def arithmetic(row: Row) -> Any:
-                a, b = left(row), right(row)
-                return None if a is None or b is None else apply(a, b)
-            return arithmetic
+            return lambda row: arithmetic(op, left(row), right(row))
 
         def division(row: Row) -> Any:
             a, b = left(row), right(row)
-            if a is None or b is None or b == 0:
+            if not (is_number(a) and is_number(b)) or b == 0:
                 return None
-            if op is ast.Div:
-                return a / b
-            if op is ast.FloorDiv:
-                return math.floor(a / b)
-            return a - math.floor(a / b) * b
+            try:
+                quotient = a / b
+                if op is ast.Div:
+                    return quotient
+                return math.floor(quotient) if op is ast.FloorDiv else a - math.floor(
+                    quotient) * b
+            except OverflowError:
+                return None
         return division
 
     def visit_Compare(self, node: ast.Compare) -> Compiled:
@@ -199,7 +216,11 @@ class _Builder:
             value = args[0](row)
             if value is None or value <= 0:
                 return None
-            return math.log(value) if base is None else math.log(value, base(row))
+            if base is None:
+                return math.log(value)
+            chosen = base(row)
+            return None if chosen is None or chosen <= 0 or chosen == 1 else math.log(
+                value, chosen)
         return log
 
     def call_sqrt(self, node: ast.Call, args: list[Compiled]) -> Compiled:

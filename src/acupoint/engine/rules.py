@@ -39,6 +39,7 @@ from acupoint.engine.backends import (
 from acupoint.engine.expr import Scope, parse
 from acupoint.engine.policy import (
     ALREADY_GRANTED,
+    KIND_TYPES,
     Catalogue,
     Clause,
     Condition,
@@ -59,8 +60,6 @@ CODE_INELIGIBLE, CODE_ELIGIBLE, CODE_UNKNOWN, CODE_NEAR = 0, 1, 2, 3
 # simulation), which is one column per clause instead of two per condition.
 KEEPS = ("relevant", "all", "eligible")
 _ORDERED = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥"}
-_IBIS_TYPES = {"number": "float64", "integer": "int64", "bool": "boolean", "text": "string",
-               "date": "string"}
 _ARROW_TYPES = {"number": pa.float64(), "integer": pa.int64(), "bool": pa.bool_(),
                 "text": pa.string(), "date": pa.string()}
 # Text columns are dictionary-encoded: a batch's rows point into its enterprises, clauses and
@@ -80,7 +79,7 @@ def prepare(table: ir.Table, catalogue: Catalogue, entity: str = ENTITY) -> ir.T
     for name, variable in catalogue.variables.items():
         if variable.formula:
             continue
-        kind = _IBIS_TYPES[variable.kind]
+        kind = KIND_TYPES[variable.kind]
         column = table[name].cast(kind) if name in table.columns else ibis.null(kind)
         if variable.default is not None:
             column = column.fill_null(coerce(variable.default, variable.kind))

@@ -371,6 +371,27 @@ def load_spec(path: str | Path, overrides: Mapping[str, Any] | None = None) -> S
                       overrides=overrides)
 
 
+def shipped_specs_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "specs"
+
+
+def referenced_file(name: str, base_dir: Path | None, source: str, key: str) -> Path:
+    """A file a spec names (``extends:``, ``framework:``). A spec read from a file may name
+    files beside it; a spec typed into the platform (``base_dir`` None) only the specs
+    shipped with it, named from the specs folder (``triage/shandong_2019.yaml``), so that
+    no text a user sends makes the server read another of its files."""
+    if base_dir is not None:
+        path = Path(name)
+        return path if path.is_absolute() else base_dir / path
+    root = shipped_specs_dir()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise SpecError([SpecProblem(
+            source, None, key, f"'{name}' is not a spec shipped with the platform; name one "
+            "from its specs folder, like triage/shandong_2019.yaml")])
+    return path
+
+
 def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -402,9 +423,7 @@ def _resolve_extends(data: dict[str, Any], source: str, base_dir: Path | None,
     """Apply ``extends:`` chains: the base (itself perhaps an override) under this file."""
     if "extends" not in data:
         return data
-    base_path = Path(str(data["extends"]))
-    if not base_path.is_absolute() and base_dir is not None:
-        base_path = base_dir / base_path
+    base_path = referenced_file(str(data["extends"]), base_dir, source, "extends")
     if str(base_path.resolve()) in seen:
         raise SpecError([SpecProblem(source, None, "extends", "the extends chain loops")])
     base, _ = read_yaml(read_text(base_path), str(base_path))
@@ -460,10 +479,8 @@ def spec_from_data(data: Mapping[str, Any], source: str = "<spec>",
     spec._source = source
     spec._lines = dict(lines or {})
     if spec.framework:
-        framework_path = Path(spec.framework)
-        if not framework_path.is_absolute() and base_dir is not None:
-            framework_path = base_dir / framework_path
-        apply_framework(spec, read_framework(framework_path))
+        apply_framework(spec, read_framework(
+            referenced_file(spec.framework, base_dir, source, "framework")))
     check_structure(spec)
     return spec
 
