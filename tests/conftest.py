@@ -55,6 +55,18 @@ def tmp_file(tmp_path):
     return make
 
 
+def computed_run(users, year: int = CITY_YEARS[1], publish: bool = False):
+    """A triage run of the shipped spec over the test city, computed (and published)."""
+    from acupoint.triage.actions import do_publish_run, do_start_run, execute_run
+
+    run = do_start_run(users["analyst"], spec_name="shandong_2019.yaml", year=year)
+    execute_run(run)
+    run.refresh_from_db()
+    if publish:
+        do_publish_run(users["analyst"], run)
+    return run
+
+
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 

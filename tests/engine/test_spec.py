@@ -184,3 +184,24 @@ def test_override_errors_are_named(tmp_path):
     (tmp_path / "missing.yaml").write_text("extends: nowhere.yaml\n", encoding="utf-8")
     with pytest.raises(SpecError, match="file not found"):
         load_spec(tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../../../../../../etc/passwd",
+                                    "../policies/variables.yaml.missing", "triage"])
+def test_a_typed_spec_extends_only_shipped_specs(target):
+    with pytest.raises(SpecError) as caught:
+        parse_spec(f"extends: {target}\nname: x\n", source="framework")
+    [problem] = caught.value.problems
+    assert problem.key == "extends" and "not a spec shipped with the platform" in \
+        problem.message
+
+
+def test_a_typed_spec_may_extend_a_shipped_one_and_its_chain():
+    spec = parse_spec("extends: triage/overrides/huangdao_example.yaml\nname: 我的\n",
+                      source="framework")
+    assert spec.name == "我的" and spec.indicators
+
+
+def test_a_typed_framework_file_is_refused_too():
+    with pytest.raises(SpecError, match="not a spec shipped"):
+        parse_spec("name: x\nentity: id\nframework: /etc/hosts\n", source="framework")

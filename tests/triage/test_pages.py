@@ -13,31 +13,22 @@ from django.urls import reverse
 
 from acupoint.accounts.models import AuditEntry
 from acupoint.registry.models import AnnualData, Enterprise
-from acupoint.triage.actions import do_publish_run, do_start_run, execute_run
+from acupoint.triage.actions import do_publish_run, do_start_run
 from acupoint.triage.models import Appeal, EvaluationResult, EvaluationRun
-from tests.conftest import CITY_YEARS
+from tests.conftest import CITY_YEARS, computed_run
 
 pytestmark = pytest.mark.django_db
 YEAR = CITY_YEARS[1]
 
 
-def _computed(users, year: int = YEAR, publish: bool = False) -> EvaluationRun:
-    run = do_start_run(users["analyst"], spec_name="shandong_2019.yaml", year=year)
-    execute_run(run)
-    run.refresh_from_db()
-    if publish:
-        do_publish_run(users["analyst"], run)
-    return run
-
-
 @pytest.fixture
 def run(users):
-    return _computed(users)
+    return computed_run(users)
 
 
 @pytest.fixture
 def published(users):
-    return _computed(users, publish=True)
+    return computed_run(users, publish=True)
 
 
 def _client(client, user):
@@ -216,7 +207,7 @@ def test_what_if_counts_class_changes_and_their_cost(client, users, run):
 
 
 def test_transition_matrix_between_two_years(client, users, published):
-    earlier = _computed(users, year=YEAR - 1, publish=True)
+    earlier = computed_run(users, year=YEAR - 1, publish=True)
     page = _client(client, users["analyst"]).get(
         reverse("triage:transitions", args=[published.pk]), {"from": earlier.pk})
     matrix = page.context["matrix"]

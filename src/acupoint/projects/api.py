@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from acupoint.engine.process import NAMES
 from acupoint.projects import actions, selectors
 from acupoint.projects.models import Department
 from acupoint.projects.wording import warning_text
+from acupoint.site.paging import BoundedPageNumberPagination
 
 router = Router(tags=["projects"])
 
@@ -105,7 +106,7 @@ def _out(card: selectors.Card) -> dict:
 
 
 @router.get("", response=list[ProjectOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPageNumberPagination, page_size=100)
 def list_projects(request: HttpRequest, district: str = "", cluster: str = "",
                   status: str = "", overdue: bool | None = None):
     today, stage_limits = timezone.localdate(), selectors.limits()

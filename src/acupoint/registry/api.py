@@ -7,11 +7,12 @@ import datetime as dt
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from acupoint.registry import selectors
 from acupoint.site.api import Anonymous, TokenAuth
+from acupoint.site.paging import BoundedPageNumberPagination
 
 router = Router(tags=["registry"])
 PUBLIC = [TokenAuth(), django_auth, Anonymous()]
@@ -98,7 +99,7 @@ def get_cluster(request: HttpRequest, code: str):
 
 
 @router.get("/enterprises", response=list[EnterpriseOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_enterprises(request: HttpRequest, district: str | None = None,
                      cluster: str | None = None, industry: str | None = None,
                      size: str | None = None, q: str | None = None):
@@ -118,7 +119,7 @@ def enterprise_annual(request: HttpRequest, credit_code: str):
 
 
 @router.get("/annual", response=list[AnnualOut])
-@paginate(PageNumberPagination, page_size=500)
+@paginate(BoundedPageNumberPagination, page_size=500)
 def list_annual(request: HttpRequest, year: int | None = None, district: str | None = None):
     queryset = selectors.annual_data(request.user).select_related("enterprise")
     if year is not None:

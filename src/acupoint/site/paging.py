@@ -8,6 +8,11 @@ page are then read with their joins by key.
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+# Far beyond any table's pages, and far below an offset the database cannot hold (2**63).
+MAX_PAGE = 10_000_000
 
 
 class KeyFirstPaginator(Paginator):
@@ -20,3 +25,12 @@ class KeyFirstPaginator(Paginator):
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = self.object_list.order_by().in_bulk(keys)
         return self._get_page([rows[key] for key in keys], number, self)
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """The API's page numbers; one beyond MAX_PAGE is refused like any invalid parameter
+    (422) instead of reaching the database as an offset it cannot hold."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
