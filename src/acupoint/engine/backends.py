@@ -16,6 +16,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from acupoint.engine.workbooks import open_workbook
+
 BACKENDS = ("duckdb", "pyspark")
 # Policy matching also runs on Polars: for tables held in memory it computes a wide
 # projection column by column, in parallel, faster than DuckDB's vectors.
@@ -185,9 +187,7 @@ def read_arrow(path: str | Path) -> pa.Table:
 
 
 def _read_workbook(path: Path) -> pa.Table:
-    from python_calamine import CalamineWorkbook
-
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    rows = open_workbook(path).get_sheet_by_index(0).to_python()
     if not rows:
         return pa.table({})
     header = [str(cell).strip() for cell in rows[0]]

@@ -173,6 +173,16 @@ LOGGING = {
 
 ACUPOINT_PAGE_SIZE = 50
 
+# How large an uploaded file may be, checked before its body is read; and how large the
+# sheets of a workbook may be, checked before it is opened. The defaults hold a year of a
+# large city's data (300,000 rows of 60 columns).
+ACUPOINT_UPLOAD_MAX_MB = int(os.environ.get("ACUPOINT_UPLOAD_MAX_MB", "200"))
+ACUPOINT_SHEET_MAX_ROWS = int(os.environ.get("ACUPOINT_SHEET_MAX_ROWS", "1048576"))
+ACUPOINT_SHEET_MAX_COLUMNS = int(os.environ.get("ACUPOINT_SHEET_MAX_COLUMNS", "2000"))
+ACUPOINT_SHEET_MAX_CELLS = int(os.environ.get("ACUPOINT_SHEET_MAX_CELLS", "30000000"))
+ACUPOINT_WORKBOOK_MAX_UNPACKED_MB = int(
+    os.environ.get("ACUPOINT_WORKBOOK_MAX_UNPACKED_MB", "3072"))
+
 # Long work (an evaluation of 100,000 enterprises) runs in a worker: `acupoint worker`
 # (django-tasks-db's db_worker), which `acupoint demo` starts beside the site. Set
 # TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend to run tasks in the request.

@@ -17,6 +17,19 @@ MESSAGES = {
     "spreadsheet_named_csv": _("This is an Excel workbook saved with a .csv name; rename it "
                                "to .xlsx."),
     "unreadable_spreadsheet": _("The spreadsheet cannot be read: %(reason)s"),
+    "sheet_too_large": _("Sheet “%(sheet)s” spans %(rows)s rows × %(columns)s columns; at "
+                         "most %(max_rows)s rows, %(max_columns)s columns and %(max_cells)s "
+                         "cells are read. Delete the empty rows and columns far below or to "
+                         "the right of the data, or split the file."),
+    "sheet_declared_too_large": _("Sheet “%(sheet)s” declares %(rows)s rows × %(columns)s "
+                                  "columns; at most %(max_rows)s rows, %(max_columns)s "
+                                  "columns and %(max_cells)s cells are read. Save it again "
+                                  "from Excel or WPS, or split the file."),
+    "workbook_unpacks_too_large": _("The workbook unpacks to more than %(megabytes)s MB; at "
+                                    "most %(limit)s MB are read. Split the file."),
+    "workbook_malformed": _("The workbook is malformed: %(reason)s"),
+    "file_too_large": _("The file is %(megabytes)s MB; at most %(limit)s MB may be uploaded. "
+                        "Split the file, or ask the administrator to raise the limit."),
     "undecodable": _("The file cannot be decoded as %(encoding)s near byte %(position)s; save it "
                      "as UTF-8 or GBK."),
     "malformed_csv": _("The CSV file is malformed: %(reason)s"),

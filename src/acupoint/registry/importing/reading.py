@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+from acupoint.engine.workbooks import WorkbookLimits, WorkbookTooLarge, open_workbook
 
 SAMPLE_BYTES = 256 * 1024
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -91,12 +93,7 @@ def open_sheets(path: Path, original_name: str | None = None,
         return [(name.stem, list(islice(table.rows, max_rows + 1)))]
     if path.stat().st_size == 0:
         raise UnreadableFile("empty_file")
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own error types for damaged files
-        raise UnreadableFile("unreadable_spreadsheet", reason=str(error)) from error
+    workbook = _workbook(path)
     sheets = []
     for sheet_name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(sheet_name)
@@ -106,6 +103,26 @@ def open_sheets(path: Path, original_name: str | None = None,
     if not sheets:
         raise UnreadableFile("empty_file")
     return sheets
+
+
+def workbook_limits() -> WorkbookLimits:
+    """The limits the site's settings set (see settings.py)."""
+    from django.conf import settings
+
+    return WorkbookLimits(
+        max_rows=settings.ACUPOINT_SHEET_MAX_ROWS,
+        max_columns=settings.ACUPOINT_SHEET_MAX_COLUMNS,
+        max_cells=settings.ACUPOINT_SHEET_MAX_CELLS,
+        max_unpacked_bytes=settings.ACUPOINT_WORKBOOK_MAX_UNPACKED_MB * 1024 ** 2)
+
+
+def _workbook(path: Path) -> Any:
+    try:
+        return open_workbook(path, workbook_limits())
+    except WorkbookTooLarge as error:
+        raise UnreadableFile(error.code, **error.params) from error
+    except Exception as error:  # calamine raises its own error types for damaged files
+        raise UnreadableFile("unreadable_spreadsheet", reason=str(error)) from error
 
 
 def _open_csv(path: Path) -> OpenedTable:
@@ -156,13 +173,8 @@ def _sniff_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
 
 
 def _open_spreadsheet(path: Path) -> OpenedTable:
-    from python_calamine import CalamineWorkbook
-
     digest = _file_digest(path)
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own error types for damaged files
-        raise UnreadableFile("unreadable_spreadsheet", reason=str(error)) from error
+    workbook = _workbook(path)
     for sheet_name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(sheet_name)
         if sheet.height > 0:
