@@ -50,15 +50,17 @@ def test_enterprise_filters(users):
     assert all(e.industry_code.startswith("36") for e in section.context["page"])
 
 
-def test_import_page_shows_every_error_in_the_users_language(users, tmp_path):
+def test_import_page_shows_every_error_in_the_users_language(
+        users, tmp_path, django_capture_on_commit_callbacks):
     client = Client()
     client.force_login(users["analyst"])
     bad = ("统一社会信用代码,企业名称,区市,行业代码\n123,甲,黄岛,3612\n"
            "91350100M000100Y43,乙,火星,3612\n")
     upload = tmp_path / "bad.csv"
     upload.write_text(bad, encoding="gbk")
-    with upload.open("rb") as handle:
-        response = client.post(reverse("registry:import"), {"file": handle}, follow=True)
+    with upload.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(reverse("registry:import"), {"file": handle})
+    response = client.get(queued.url)
     html = response.content.decode()
     assert "未保存任何数据" in html
     assert "第 2 行" in html and "第 3 行" in html and "未知区市“火星”" in html

@@ -6,9 +6,7 @@ class PoliciesConfig(AppConfig):
     label = "policies"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
         from acupoint.policies.triggers import rematch_after_import
+        from acupoint.registry.signals import import_finished
 
-        post_save.connect(rematch_after_import, sender="registry.ImportBatch",
-                          dispatch_uid="policies-rematch-after-import")
+        import_finished.connect(rematch_after_import, dispatch_uid="policies-rematch-after-import")

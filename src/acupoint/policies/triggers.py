@@ -5,20 +5,14 @@ is committed, has the worker match every enterprise again (new matches reach the
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from acupoint.policies.models import MatchRun, PolicyDocument
 from acupoint.registry.models import ImportBatch
 
 
-def rematch_after_import(sender, instance: ImportBatch, created: bool, **kwargs) -> None:
-    if created:
-        batch_id = instance.pk
-        transaction.on_commit(lambda: _rematch_if_changed(batch_id))
-
-
-def _rematch_if_changed(batch_id: int) -> None:
+def rematch_after_import(sender, batch_id: int, **kwargs) -> None:
+    """Called once the batch is committed (the registry's import_finished)."""
     from acupoint.policies.tasks import rematch_all
+
 
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None or batch.status != ImportBatch.Status.LANDED or batch.unchanged:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -19,12 +23,66 @@ from acupoint.registry.importing.reading import UnreadableFile, open_table
 from acupoint.registry.importing.validate import ValidatedFile, validate
 from acupoint.registry.models import CalendarDay, Cluster, District, ImportBatch, Park
 from acupoint.registry.selectors import import_lookups
+from acupoint.registry.signals import import_finished
+
+logger = logging.getLogger(__name__)
+
+
+def do_queue_import(acting_user, upload: UploadedFile, source: str = "") -> ImportBatch:
+    """Keep an uploaded file for the background worker and record its batch as importing;
+    the page follows the batch while the worker reads the file."""
+    if not scoping.may_import(acting_user):
+        raise PermissionDenied(_("Your role may not import data."))
+    folder = settings.VAR_DIR / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+    with stored.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            user=acting_user, file_name=upload.name[:255], source=(source or upload.name)[:100],
+            status=ImportBatch.Status.RUNNING, upload=str(stored))
+        record(acting_user, "registry.import_queued", batch,
+               after={"file": batch.file_name, "bytes": upload.size})
+        transaction.on_commit(lambda: _enqueue(batch.pk))
+    return batch
+
+
+def _enqueue(batch_id: int) -> None:
+    from acupoint.registry.tasks import import_file
+
+    import_file.enqueue(batch_id)
+
+
+def run_queued_import(batch_id: int) -> ImportBatch:
+    """The worker's part: read a kept upload into the registry, reporting the rows read, and
+    remove the file whatever happens."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    path = Path(batch.upload)
+
+    def progress(rows: int) -> None:
+        ImportBatch.objects.filter(pk=batch_id).update(progress_rows=rows)
+
+    try:
+        do_import_file(batch.user, path, original_name=batch.file_name, source=batch.source,
+                       progress=progress, batch=batch)
+    except Exception:  # the batch tells the user; the log keeps the traceback
+        logger.exception("import batch %s failed", batch_id)
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportBatch.Status.REJECTED,
+            errors=[Problem(None, "", "import_failed").as_dict()])
+    finally:
+        path.unlink(missing_ok=True)
+        ImportBatch.objects.filter(pk=batch_id).update(upload="")
+    return ImportBatch.objects.get(pk=batch_id)
 
 
 def do_import_file(acting_user, path: Path, *, original_name: str | None = None,
-                   source: str = "",
-                   progress: Callable[[int], None] | None = None) -> ImportBatch:
-    """Validate the whole file; land every row or none. The batch records either outcome."""
+                   source: str = "", progress: Callable[[int], None] | None = None,
+                   batch: ImportBatch | None = None) -> ImportBatch:
+    """Validate the whole file; land every row or none. The batch (a new one, or the one a
+    queued upload recorded) records either outcome."""
     if acting_user is not None and not scoping.may_import(acting_user):
         raise PermissionDenied(_("Your role may not import data."))
     started = time.perf_counter()
@@ -41,13 +99,15 @@ def do_import_file(acting_user, path: Path, *, original_name: str | None = None,
         validated.error(Problem(None, "", error.code, error.params))
 
     with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            user=acting_user, file_name=file_name[:255], file_sha256=sha256,
-            source=source or file_name[:100], rows=validated.rows,
-            status=ImportBatch.Status.LANDED if validated.ok else ImportBatch.Status.REJECTED,
-            errors=[problem.as_dict() for problem in validated.errors],
-            warnings=[problem.as_dict() for problem in validated.warnings],
-        )
+        batch = batch or ImportBatch(user=acting_user)
+        batch.file_name, batch.file_sha256 = file_name[:255], sha256
+        batch.source, batch.rows = (source or file_name)[:100], validated.rows
+        batch.progress_rows = validated.rows
+        batch.status = (ImportBatch.Status.LANDED if validated.ok
+                        else ImportBatch.Status.REJECTED)
+        batch.errors = [problem.as_dict() for problem in validated.errors]
+        batch.warnings = [problem.as_dict() for problem in validated.warnings]
+        batch.save()
         if validated.ok:
             counts = load.write(validated, batch.pk, batch.source)
             for name, value in vars(counts).items():
@@ -60,6 +120,8 @@ def do_import_file(acting_user, path: Path, *, original_name: str | None = None,
             "enterprises_updated": batch.enterprises_updated,
             "annual_created": batch.annual_created, "annual_updated": batch.annual_updated,
         })
+        finished = batch.pk
+        transaction.on_commit(lambda: import_finished.send(ImportBatch, batch_id=finished))
     return batch
 
 

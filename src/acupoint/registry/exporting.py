@@ -12,9 +12,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import xlsxwriter
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from acupoint.registry.fields import ANNUAL_COLUMNS, ENTERPRISE_COLUMNS, YEAR_COLUMN, Column
-from acupoint.registry.models import AnnualData, Enterprise
+from acupoint.registry.importing.problems import describe
+from acupoint.registry.models import AnnualData, Enterprise, ImportBatch
 
 CHUNK = 20_000
 
@@ -90,3 +92,14 @@ def _arrow(rows: list[tuple], schema: pa.Schema) -> pa.Table:
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
     return pa.table([pa.array(list(values), type=field.type)
                      for values, field in zip(columns, schema, strict=True)], schema=schema)
+
+
+def write_problems(target: IO[bytes], batch: ImportBatch) -> None:
+    """A batch's problems and warnings by row and column, in the reader's language."""
+    headers = [_("Row"), _("Column"), _("Problem")]
+
+    def table(problems: list[dict]) -> ExportTable:
+        return ExportTable(headers, [pa.int64(), pa.string(), pa.string()], iter(
+            (item.get("row"), item.get("column") or "", describe(item)) for item in problems))
+
+    write_xlsx(target, {_("Problems"): table(batch.errors), _("Warnings"): table(batch.warnings)})

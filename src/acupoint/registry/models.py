@@ -130,11 +130,15 @@ class ImportBatch(models.Model):
     """One file brought into the registry: who, what, how many rows, and every problem."""
 
     class Status(models.TextChoices):
+        RUNNING = "running", _("Importing")
         LANDED = "landed", _("Landed")
         REJECTED = "rejected", _("Rejected")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="import_batches")
+    # While the worker reads an upload: where it waits, and how many rows are read so far.
+    upload = models.CharField(max_length=255, blank=True)
+    progress_rows = models.PositiveIntegerField(_("rows read"), default=0)
     file_name = models.CharField(_("file name"), max_length=255)
     file_sha256 = models.CharField(max_length=64, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("calendar/", views.calendar_page, name="calendar"),
     path("import/", views.import_page, name="import"),
     path("import/<int:pk>/", views.import_batch, name="import-batch"),
+    path("import/<int:pk>/problems.xlsx", views.import_problems, name="import-problems"),
 ]

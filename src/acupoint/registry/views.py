@@ -17,12 +17,11 @@ from acupoint.accounts import scoping
 from acupoint.registry import actions, calendar, exporting, selectors
 from acupoint.registry.fields import ANNUAL_COLUMNS
 from acupoint.registry.forms import CalendarForm, EnterpriseFilterForm, ImportForm
-from acupoint.registry.importing.problems import describe, locate
+from acupoint.registry.importing.problems import describe, locate, problem_count
 from acupoint.registry.models import CalendarDay, ImportBatch
 from acupoint.site import charts
 from acupoint.site.downloads import file_response
 from acupoint.site.notices import show_errors
-from acupoint.site.uploads import saved_upload
 
 CHART_MEASURES = ("revenue", "tax", "value_added", "energy_tce", "rd_spend", "employees")
 
@@ -146,25 +145,37 @@ def import_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Your role may not import data."))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        with saved_upload(upload) as path:
-            batch = actions.do_import_file(request.user, path, original_name=upload.name,
-                                           source=form.cleaned_data["source"])
+        batch = actions.do_queue_import(request.user, form.cleaned_data["file"],
+                                        source=form.cleaned_data["source"])
         return redirect("registry:import-batch", batch.pk)
     batches = scoping.visible(request.user, ImportBatch).select_related("user")[:50]
-    return render(request, "registry/import.html", {"form": form, "batches": batches})
+    return render(request, "registry/import.html", {
+        "form": form, "batches": batches, "upload_limit_mb": settings.ACUPOINT_UPLOAD_MAX_MB})
+
+
+# Problems a page lists; the rest are in the .xlsx the page offers.
+LISTED_PROBLEMS = 200
 
 
 @login_required
 def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(scoping.visible(request.user, ImportBatch), pk=pk)
     return render(request, "registry/import_batch.html", {
-        "batch": batch,
-        "errors": [{"where": locate(item), "what": describe(item)} for item in batch.errors],
+        "batch": batch, "error_count": problem_count(batch.errors),
+        "errors": [{"where": locate(item), "what": describe(item)}
+                   for item in batch.errors[:LISTED_PROBLEMS]],
         "warnings": [{"where": locate(item), "what": describe(item)}
-                     for item in batch.warnings[:1000]],
-        "hidden_warnings": max(0, len(batch.warnings) - 1000),
+                     for item in batch.warnings[:LISTED_PROBLEMS]],
+        "hidden_warnings": max(0, len(batch.warnings) - LISTED_PROBLEMS),
     })
+
+
+@login_required
+def import_problems(request: HttpRequest, pk: int) -> FileResponse:
+    """Every problem and warning of a batch, for fixing the file in Excel."""
+    batch = get_object_or_404(scoping.visible(request.user, ImportBatch), pk=pk)
+    return file_response(lambda handle: exporting.write_problems(handle, batch),
+                         f"import-{batch.pk}-problems.xlsx")
 
 
 @login_required

@@ -1,6 +1,11 @@
-"""Chinese unless the user chose otherwise."""
+"""Chinese unless the user chose otherwise; uploads no larger than the settings allow; the
+working calendar in step."""
 
+import logging
+
+from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 
 from acupoint.registry.calendar import sync
 
@@ -23,4 +28,31 @@ class WorkingCalendarMiddleware:
 
     def __call__(self, request):
         sync()
+        return self.get_response(request)
+
+
+logger = logging.getLogger(__name__)
+
+
+class UploadLimitMiddleware:
+    """Refuses a request whose body is larger than ACUPOINT_UPLOAD_MAX_MB from its declared
+    length, before anything reads the body (the CSRF check would read it all). A body with
+    no declared length is read as empty by the WSGI stack, so the length is the whole
+    story."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.ACUPOINT_UPLOAD_MAX_MB * 1024 * 1024
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            logger.warning("refused a %s-byte request to %s", length, request.path)
+            return render(request, "upload_too_large.html", {
+                "megabytes": max(round(length / 1024 ** 2), 1),
+                "limit": settings.ACUPOINT_UPLOAD_MAX_MB, "back": request.path,
+            }, status=413)
         return self.get_response(request)

@@ -28,8 +28,8 @@ MESSAGES = {
     "workbook_unpacks_too_large": _("The workbook unpacks to more than %(megabytes)s MB; at "
                                     "most %(limit)s MB are read. Split the file."),
     "workbook_malformed": _("The workbook is malformed: %(reason)s"),
-    "file_too_large": _("The file is %(megabytes)s MB; at most %(limit)s MB may be uploaded. "
-                        "Split the file, or ask the administrator to raise the limit."),
+    "import_failed": _("The import stopped on an unexpected fault; nothing was saved. The "
+                       "administrator finds the details in the log."),
     "undecodable": _("The file cannot be decoded as %(encoding)s near byte %(position)s; save it "
                      "as UTF-8 or GBK."),
     "malformed_csv": _("The CSV file is malformed: %(reason)s"),
@@ -87,6 +87,12 @@ def describe(problem: dict | Problem) -> str:
         return str(template) % data.get("params", {})
     except (KeyError, TypeError, ValueError):
         return str(template)
+
+
+def problem_count(problems: list[dict]) -> int:
+    """How many problems a batch found, those beyond the listed ones included."""
+    return sum(item.get("params", {}).get("count", 0) if item["code"] == "too_many_errors"
+               else 1 for item in problems)
 
 
 def locate(problem: dict | Problem) -> str:
