@@ -64,17 +64,19 @@ def match(
     from acupoint.engine import backends
     from acupoint.engine.expr import ExpressionError
     from acupoint.engine.policy_explain import Explainer
-    from acupoint.engine.rules import Matcher
+    from acupoint.engine.rules import Matcher, arrow_types
     from acupoint.engine.spec import SpecError
 
     try:
         library = _library(policies)
         matcher = Matcher(library, _day(date), tolerance)
         con = backends.connect(backend)
-        table = backends.load(con, data, "profiles")
+        table = backends.load(con, data, "profiles", arrow_types(library.catalogue))
         rows, reach = matcher.write(table, out, keep)
     except (SpecError, ExpressionError, ValueError, KeyError) as error:
         _fail(error)
+    except backends.DATA_ERRORS as error:
+        _fail(ValueError(f"the profiles cannot be matched: {error}"))
     console.print(f"{len(matcher.plans)} clauses in force × {table.count().execute():,} "
                   f"enterprises → {rows:,} rows in {out}")
     _print_reach(reach.rows(), near_misses=keep != "eligible")
@@ -153,6 +155,7 @@ def simulate(
     from acupoint.engine.policy import parse_policy
     from acupoint.engine.reform import amended
     from acupoint.engine.reform import simulate as run_simulation
+    from acupoint.engine.rules import arrow_types
     from acupoint.engine.spec import SpecError, read_text
 
     try:
@@ -162,7 +165,7 @@ def simulate(
         if not keys:
             raise ValueError(f"{draft} changes no clause of the published policy")
         con = backends.connect()
-        table = backends.load(con, data, "profiles")
+        table = backends.load(con, data, "profiles", arrow_types(baseline.catalogue))
         result = run_simulation(baseline, draft_library, table, _day(date), keys)
     except (SpecError, ValueError) as error:
         _fail(error)

@@ -100,3 +100,32 @@ def test_match_on_polars_keeping_the_eligible_pairs(tmp_path):
     assert key[("A1", "qd-nev-2022", "key-components")]["amount"] == 400
     assert not any(row["near_miss"] for row in rows)
     assert "—" in result.output
+
+
+def test_a_column_empty_in_every_row_takes_its_type_from_the_catalogue(tmp_path):
+    """Empty rd_spend (a number) and industry (a text): the clauses needing them are
+    unknown, and the others still match."""
+    data = tmp_path / "empty.csv"
+    lines = PROFILES.splitlines()
+    header = lines[0].split(",")
+    blanked = [header.index("rd_spend"), header.index("industry")]
+    rows = [",".join("" if index in blanked else cell for index, cell in enumerate(
+        line.split(","))) for line in lines[1:]]
+    data.write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
+    out = tmp_path / "matches.parquet"
+    result = runner.invoke(app, ["policy", "match", "--data", str(data), "--out", str(out),
+                                 "--date", "2023-06-01"])
+    assert result.exit_code == 0, result.output
+    rows = {(row["credit_code"], row["policy"], row["clause"]): row
+            for row in pq.read_table(out).to_pylist()}
+    assert rows[("A1", "qd-nev-2022", "key-components")]["status"] == "eligible"
+    assert any(row["status"] == "unknown" for row in rows.values())
+
+
+def test_data_the_engine_cannot_read_is_reported_without_a_traceback(tmp_path):
+    data = tmp_path / "bad.csv"
+    data.write_text(PROFILES.replace("12000", "很多"), encoding="utf-8")
+    result = runner.invoke(app, ["policy", "match", "--data", str(data), "--out",
+                                 str(tmp_path / "out.parquet"), "--date", "2023-06-01"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and "cannot be matched" in result.output

@@ -54,8 +54,8 @@ def test_an_upload_is_read_by_the_worker_and_the_page_follows_it(
         browser.get(reverse("registry:import-problems", args=[batch.pk])).streaming_content)))
     problems = list(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))
     assert len(problems) == page.context["error_count"]
-    assert {row[0] for row in problems} >= set(range(2, 252))
-    assert any("火星" in row[2] for row in problems)
+    assert {row[1] for row in problems} >= set(range(2, 252))
+    assert any("火星" in row[3] for row in problems)
 
 
 def test_a_fault_in_the_worker_is_recorded_on_the_batch_and_the_file_removed(
@@ -71,7 +71,7 @@ def test_a_fault_in_the_worker_is_recorded_on_the_batch_and_the_file_removed(
     def broken(*args, **kwargs):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(actions, "validate", broken)
+    monkeypatch.setattr(actions, "validate_sheets", broken)
     stored = batch.upload
     finished = actions.run_queued_import(batch.pk)
     assert finished.status == ImportBatch.Status.REJECTED

@@ -6,19 +6,24 @@ import os
 import queue
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+from ibis.common.exceptions import IbisError
 
 from acupoint.engine.workbooks import open_workbook
 
 BACKENDS = ("duckdb", "pyspark")
+# What a file's data can make the engines raise (a text in a number column, a value out of
+# range): reported to the user as a fault of the data, never as a traceback.
+DATA_ERRORS = (IbisError, duckdb.Error, pa.ArrowException)
 # Policy matching also runs on Polars: for tables held in memory it computes a wide
 # projection column by column, in parallel, faster than DuckDB's vectors.
 MATCH_BACKENDS = ("duckdb", "polars", "pyspark")
@@ -206,12 +211,25 @@ def _uniform(values: list[Any]) -> list[Any]:
     return values
 
 
-def load(con: Any, path: str | Path, name: str = "data") -> ir.Table:
-    """A file as a table of the connection; DuckDB reads Parquet and CSV itself."""
+def load(con: Any, path: str | Path, name: str = "data",
+         types: Mapping[str, pa.DataType] | None = None) -> ir.Table:
+    """A file as a table of the connection; DuckDB reads Parquet and CSV itself. A column
+    empty in every row has no type of its own: it takes the one ``types`` gives it (a
+    catalogue's), else a number's."""
     path = Path(path)
     if con.name == "duckdb" and path.suffix.lower() == ".parquet":
         return con.read_parquet(path, table_name=name)
-    return con.create_table(name, read_arrow(path), overwrite=True)
+    return con.create_table(name, typed_empty_columns(read_arrow(path), types or {}),
+                            overwrite=True)
+
+
+def typed_empty_columns(table: pa.Table, types: Mapping[str, pa.DataType]) -> pa.Table:
+    for index, field in enumerate(table.schema):
+        if pa.types.is_null(field.type):
+            kind = types.get(field.name, pa.float64())
+            table = table.set_column(index, pa.field(field.name, kind),
+                                     pa.nulls(table.num_rows, kind))
+    return table
 
 
 def write(table: ir.Table | pa.Table, path: str | Path) -> int:

@@ -443,6 +443,12 @@ class Matcher:
         return rows, reach
 
 
+def arrow_types(catalogue: Catalogue) -> dict[str, pa.DataType]:
+    """The Arrow type of each datum the catalogue names (a file's empty column takes it)."""
+    return {name: _ARROW_TYPES[variable.kind] for name, variable in catalogue.variables.items()
+            if not variable.formula}
+
+
 def profile_table(profiles: Sequence[Mapping[str, Any]], catalogue: Catalogue,
                   entity: str = ENTITY) -> pa.Table:
     """Profile dicts as an Arrow table typed by the catalogue (derived variables omitted)."""

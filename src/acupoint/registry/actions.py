@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 import uuid
@@ -19,8 +20,8 @@ from acupoint.accounts.audit import record
 from acupoint.registry import calendar, geometry
 from acupoint.registry.importing import load
 from acupoint.registry.importing.problems import Problem
-from acupoint.registry.importing.reading import UnreadableFile, open_table
-from acupoint.registry.importing.validate import ValidatedFile, validate
+from acupoint.registry.importing.reading import Sheet, UnreadableFile, open_table
+from acupoint.registry.importing.validate import ValidatedFile, validate_sheets
 from acupoint.registry.models import CalendarDay, Cluster, District, ImportBatch, Park
 from acupoint.registry.selectors import import_lookups
 from acupoint.registry.signals import import_finished
@@ -92,8 +93,8 @@ def do_import_file(acting_user, path: Path, *, original_name: str | None = None,
     sha256 = ""
     try:
         table = open_table(Path(path), file_name)
-        rows = table.rows if progress is None else _reporting(table.rows, progress)
-        validated = validate(rows, import_lookups(allowed))
+        sheets = table.sheets if progress is None else _reporting(table.sheets, progress)
+        validated = validate_sheets(sheets, import_lookups(allowed))
         sha256 = table.sha256
     except UnreadableFile as error:
         validated.error(Problem(None, "", error.code, error.params))
@@ -125,12 +126,18 @@ def do_import_file(acting_user, path: Path, *, original_name: str | None = None,
     return batch
 
 
-def _reporting(rows: Iterator[list], progress: Callable[[int], None],
-               every: int = 10_000) -> Iterator[list]:
-    for count, row in enumerate(rows, start=1):
-        if count % every == 0:
-            progress(count)
-        yield row
+def _reporting(sheets: list[Sheet], progress: Callable[[int], None],
+               every: int = 10_000) -> list[Sheet]:
+    """The sheets, reporting the rows read across all of them every ``every`` rows."""
+    count = itertools.count(1)
+
+    def counted(rows: Iterator[list]) -> Iterator[list]:
+        for row in rows:
+            number = next(count)
+            if number % every == 0:
+                progress(number)
+            yield row
+    return [(name, counted(rows)) for name, rows in sheets]
 
 
 def do_load_geography(acting_user, geography: dict) -> dict[str, int]:

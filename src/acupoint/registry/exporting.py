@@ -96,10 +96,11 @@ def _arrow(rows: list[tuple], schema: pa.Schema) -> pa.Table:
 
 def write_problems(target: IO[bytes], batch: ImportBatch) -> None:
     """A batch's problems and warnings by row and column, in the reader's language."""
-    headers = [_("Row"), _("Column"), _("Problem")]
+    headers = [_("Sheet"), _("Row"), _("Column"), _("Problem")]
 
     def table(problems: list[dict]) -> ExportTable:
-        return ExportTable(headers, [pa.int64(), pa.string(), pa.string()], iter(
-            (item.get("row"), item.get("column") or "", describe(item)) for item in problems))
+        return ExportTable(headers, [pa.string(), pa.int64(), pa.string(), pa.string()], iter(
+            (item.get("sheet") or "", item.get("row"), item.get("column") or "",
+             describe(item)) for item in problems))
 
     write_xlsx(target, {_("Problems"): table(batch.errors), _("Warnings"): table(batch.warnings)})

@@ -111,7 +111,7 @@ def write(validated: ValidatedFile, batch_id: int, source: str) -> WriteCounts:
 
 def _write_enterprises(validated: ValidatedFile, batch_id: int, source: str, now,
                        counts: WriteCounts) -> None:
-    present = [mapped.column.code for mapped in validated.header.columns
+    present = [mapped.column.code for mapped in validated.columns
                if mapped.column in ENTERPRISE_COLUMNS and mapped.column.code != "credit_code"]
     stage = "acupoint_stage_enterprise"
     columns = [("credit_code", "text")] + [(_db_column(code), _pg_type(code)) for code in present]
@@ -153,7 +153,7 @@ def _write_enterprises(validated: ValidatedFile, batch_id: int, source: str, now
 
 def _write_annual(validated: ValidatedFile, batch_id: int, source: str, now,
                   counts: WriteCounts) -> None:
-    present = [mapped.column.code for mapped in validated.header.columns
+    present = [mapped.column.code for mapped in validated.columns
                if mapped.column in ANNUAL_COLUMNS]
     stage = "acupoint_stage_annual"
     columns = [("credit_code", "text"), ("year", "integer")] + [

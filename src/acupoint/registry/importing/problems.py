@@ -17,6 +17,9 @@ MESSAGES = {
     "spreadsheet_named_csv": _("This is an Excel workbook saved with a .csv name; rename it "
                                "to .xlsx."),
     "unreadable_spreadsheet": _("The spreadsheet cannot be read: %(reason)s"),
+    "sheet_not_placed": _("Sheet “%(sheet)s” has data but no header this import knows (统一社会"
+                          "信用代码 and the columns of the registry); nothing was read from the "
+                          "file. Remove the sheet, or name its columns."),
     "sheet_too_large": _("Sheet “%(sheet)s” spans %(rows)s rows × %(columns)s columns; at "
                          "most %(max_rows)s rows, %(max_columns)s columns and %(max_cells)s "
                          "cells are read. Delete the empty rows and columns far below or to "
@@ -74,6 +77,7 @@ class Problem:
     column: str
     code: str
     params: dict = field(default_factory=dict)
+    sheet: str = ""  # of a workbook with several sheets
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -101,6 +105,8 @@ def locate(problem: dict | Problem) -> str:
 
     data = problem.as_dict() if isinstance(problem, Problem) else problem
     parts = []
+    if data.get("sheet"):
+        parts.append(gettext("sheet %(sheet)s") % {"sheet": data["sheet"]})
     if data.get("row"):
         parts.append(gettext("row %(row)s") % {"row": data["row"]})
     if data.get("column"):

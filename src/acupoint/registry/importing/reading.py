@@ -15,6 +15,8 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from python_calamine import SheetTypeEnum
+
 from acupoint.engine.workbooks import WorkbookLimits, WorkbookTooLarge, open_workbook
 
 SAMPLE_BYTES = 256 * 1024
@@ -59,13 +61,22 @@ def detect_encoding(sample: bytes) -> str:
     return "utf-8"
 
 
+Sheet = tuple[str, Iterator[list[object]]]
+
+
 @dataclass
 class OpenedTable:
-    """Rows of cells as read; `sha256` is complete once `rows` is exhausted."""
+    """Each sheet's name and rows of cells, read as they are iterated (a CSV or Parquet file
+    is one sheet); `sha256` is complete once the rows are exhausted."""
 
-    rows: Iterator[list[object]]
+    sheets: list[Sheet]
     encoding: str = ""
     _digest: hashlib._Hash = field(default_factory=hashlib.sha256)
+
+    @property
+    def rows(self) -> Iterator[list[object]]:
+        """The rows of the first sheet."""
+        return self.sheets[0][1]
 
     @property
     def sha256(self) -> str:
@@ -131,8 +142,8 @@ def _open_csv(path: Path) -> OpenedTable:
     if sample[:4] == b"PK\x03\x04":
         raise UnreadableFile("spreadsheet_named_csv")
     encoding = detect_encoding(sample)
-    table = OpenedTable(rows=iter(()), encoding=encoding)
-    table.rows = _csv_rows(path, encoding, table._digest)
+    table = OpenedTable(sheets=[], encoding=encoding)
+    table.sheets.append((path.stem, _csv_rows(path, encoding, table._digest)))
     return table
 
 
@@ -175,12 +186,20 @@ def _sniff_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
 def _open_spreadsheet(path: Path) -> OpenedTable:
     digest = _file_digest(path)
     workbook = _workbook(path)
-    for sheet_name in workbook.sheet_names:
-        sheet = workbook.get_sheet_by_name(sheet_name)
-        if sheet.height > 0:
-            rows = (list(row) for row in sheet.iter_rows())
-            return OpenedTable(rows=rows, encoding="", _digest=digest)
-    raise UnreadableFile("empty_file")
+    names = [item.name for item in workbook.sheets_metadata
+             if item.typ == SheetTypeEnum.WorkSheet]
+    if not names:
+        raise UnreadableFile("empty_file")
+    return OpenedTable(sheets=[(name, _sheet_rows(workbook, name)) for name in names],
+                       _digest=digest)
+
+
+def _sheet_rows(workbook: Any, name: str) -> Iterator[list[object]]:
+    """One sheet's rows, loaded only when the sheet is reached, so that a workbook's sheets
+    are held in memory one at a time."""
+    sheet = workbook.get_sheet_by_name(name)
+    for row in sheet.iter_rows():
+        yield list(row)
 
 
 def _open_parquet(path: Path) -> OpenedTable:
@@ -198,7 +217,7 @@ def _open_parquet(path: Path) -> OpenedTable:
             yield from (list(row) for row in zip(*(column.to_pylist() for column in
                                                    batch.columns), strict=True))
 
-    return OpenedTable(rows=rows(), _digest=digest)
+    return OpenedTable(sheets=[(path.stem, rows())], _digest=digest)
 
 
 def _file_digest(path: Path) -> hashlib._Hash:

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from acupoint.registry import credit_code, industry
 from acupoint.registry.fields import ANNUAL_COLUMNS, ENTERPRISE_COLUMNS, Column
 from acupoint.registry.importing import parsing
-from acupoint.registry.importing.headers import HEADER_SEARCH_ROWS, HeaderMap, find_header
+from acupoint.registry.importing.headers import (
+    HEADER_SEARCH_ROWS,
+    HeaderMap,
+    MappedColumn,
+    find_header,
+)
 from acupoint.registry.importing.parsing import CellError
 from acupoint.registry.importing.problems import Problem
 
@@ -41,25 +46,49 @@ class Lookups:
 
 @dataclass
 class ValidatedFile:
-    header: HeaderMap | None = None
+    """What every sheet of a file said, merged: a workbook exported by the platform carries
+    its enterprises and their annual figures on two sheets."""
+
+    headers: list[HeaderMap] = field(default_factory=list)
     rows: int = 0
     enterprises: dict[str, dict] = field(default_factory=dict)
     annual: dict[tuple[str, int], dict] = field(default_factory=dict)
-    first_row: dict[str, int] = field(default_factory=dict)  # credit code → first file row
+    # credit code → (sheet, row) where it first appears
+    first_row: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # (credit code, year) → (sheet, row) of its annual figures
+    year_rows: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
     # credit code → attributes whose cells were refused (not also reported as missing)
     refused: dict[str, set[str]] = field(default_factory=dict)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     error_count: int = 0
+    sheet: str = ""  # the sheet being read, stamped on its problems
 
     @property
     def ok(self) -> bool:
         return self.error_count == 0
 
+    @property
+    def columns(self) -> list[MappedColumn]:
+        """The columns of every sheet, each once."""
+        seen: dict[str, MappedColumn] = {}
+        for header in self.headers:
+            for mapped in header.columns:
+                seen.setdefault(mapped.column.code, mapped)
+        return list(seen.values())
+
     def error(self, problem: Problem) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_LISTED_PROBLEMS:
-            self.errors.append(problem)
+            self.errors.append(self._stamped(problem))
+
+    def warn(self, problem: Problem) -> None:
+        self.warnings.append(self._stamped(problem))
+
+    def _stamped(self, problem: Problem) -> Problem:
+        if self.sheet and not problem.sheet:
+            problem.sheet = self.sheet
+        return problem
 
     def finish(self) -> None:
         hidden = self.error_count - len(self.errors)
@@ -140,38 +169,53 @@ def _check_range(column: Column, value: float, factor: float) -> float:
 
 
 def validate(rows: Iterator[list[object]], lookups: Lookups) -> ValidatedFile:
+    """A file of one table (CSV, Parquet)."""
+    return validate_sheets([("", rows)], lookups)
+
+
+def validate_sheets(sheets: Iterable[tuple[str, Iterator[list[object]]]],
+                    lookups: Lookups) -> ValidatedFile:
+    """Every sheet of a workbook into one result. A blank sheet is passed over; a sheet with
+    data but no header the importer knows is an error, never skipped in silence."""
     result = ValidatedFile()
-    first_rows: list[list[object]] = []
-    for row in rows:
-        first_rows.append(row)
-        if len(first_rows) >= HEADER_SEARCH_ROWS:
-            break
-    if not any(any(not parsing.is_blank(cell) for cell in row) for row in first_rows):
-        result.error(Problem(None, "", "empty_file"))
-        result.finish()
-        return result
-    header = find_header(first_rows)
-    result.header = header
-    if header is None:
-        result.error(Problem(None, "", "no_header"))
-        result.finish()
-        return result
+    sheets = list(sheets)
+    for name, rows in sheets:
+        result.sheet = name if len(sheets) > 1 else ""
+        first_rows: list[list[object]] = []
+        for row in rows:
+            first_rows.append(row)
+            if len(first_rows) >= HEADER_SEARCH_ROWS:
+                break
+        if not any(any(not parsing.is_blank(cell) for cell in row) for row in first_rows):
+            continue
+        header = find_header(first_rows)
+        if header is None:
+            result.error(Problem(None, "", "sheet_not_placed" if result.sheet else "no_header",
+                                 {"sheet": name}))
+            continue
+        result.headers.append(header)
+        _check_header(result, header)
+        _validate_rows(_chain(first_rows[header.row_number:], rows), header, lookups, result)
+        _check_unit_scale(result, header)
+    result.sheet = ""
+    if not result.headers:
+        if not result.errors:
+            result.error(Problem(None, "", "empty_file"))
+    elif result.rows == 0:
+        result.error(Problem(None, "", "no_rows"))
+    else:
+        _check_new_enterprises(result, lookups)
+    result.finish()
+    return result
+
+
+def _check_header(result: ValidatedFile, header: HeaderMap) -> None:
     for problem in header.problems:
         result.error(Problem(header.row_number, problem.header, problem.code, problem.params))
-    mapped = header.by_code()
-    if "year" not in mapped:
+    if "year" not in header.by_code():
         for column in header.columns:
             if column.column in ANNUAL_COLUMNS:
                 result.error(Problem(header.row_number, column.header, "no_year_column"))
-
-    data_rows = _chain(first_rows[header.row_number:], rows)
-    _validate_rows(data_rows, header, lookups, result)
-    if result.rows == 0:
-        result.error(Problem(None, "", "no_rows"))
-    _check_new_enterprises(result, header, lookups)
-    _check_unit_scale(result, header)
-    result.finish()
-    return result
 
 
 def _chain(head: list[list[object]], tail: Iterator[list[object]]) -> Iterator[list[object]]:
@@ -196,7 +240,6 @@ def _validate_rows(rows: Iterator[list[object]], header: HeaderMap, lookups: Loo
                       if m.column in ANNUAL_COLUMNS]
     year_parser = _parser(year_column.column, lookups) if year_column else None
     first_seen: dict[str, _Seen] = {}
-    first_year_row: dict[tuple[str, int], int] = {}
     width_needed = max(m.index for m in mapped.values()) + 1
 
     for offset, row in enumerate(rows):
@@ -262,8 +305,8 @@ def _validate_rows(rows: Iterator[list[object]], header: HeaderMap, lookups: Loo
             measures[column.column.code] = value
             limit = column.column.implausible_above
             if value is not None and limit is not None and value > limit:
-                result.warnings.append(Problem(row_number, column.header, "looks_like_yuan",
-                                               {"value": value, "unit": column.column.unit.code}))
+                result.warn(Problem(row_number, column.header, "looks_like_yuan",
+                                    {"value": value, "unit": column.column.unit.code}))
 
         previous = first_seen.get(code)
         if previous is None:
@@ -289,16 +332,40 @@ def _validate_rows(rows: Iterator[list[object]], header: HeaderMap, lookups: Loo
             continue
         if year is not None:
             key = (code, year)
-            if key in first_year_row:
-                result.error(Problem(row_number, code_column.header, "duplicate_row",
-                                     {"other": first_year_row[key], "year": f", {year}"}))
+            if key in result.year_rows:
+                result.error(Problem(row_number, code_column.header, "duplicate_row", {
+                    "other": _where(result, *result.year_rows[key]), "year": f", {year}"}))
                 continue
-            first_year_row[key] = row_number
+            result.year_rows[key] = (result.sheet, row_number)
             if row_ok and measures:
                 result.annual[key] = measures
 
-    result.enterprises = {code: seen.values for code, seen in first_seen.items()}
-    result.first_row = {code: seen.row for code, seen in first_seen.items()}
+    _merge_enterprises(result, first_seen, mapped)
+
+
+def _merge_enterprises(result: ValidatedFile, seen: dict[str, _Seen],
+                       mapped: dict[str, MappedColumn]) -> None:
+    """One sheet's enterprises into the file's: another sheet may name the same firm, but
+    not with another value."""
+    for code, first in seen.items():
+        earlier = result.enterprises.get(code)
+        if earlier is None:
+            result.enterprises[code] = first.values
+            result.first_row[code] = (result.sheet, first.row)
+            continue
+        for key, value in first.values.items():
+            before = earlier.get(key)
+            if before is not None and before != value:
+                result.error(Problem(first.row, mapped[key].header, "conflicting_value", {
+                    "other": _where(result, *result.first_row[code]),
+                    "value": _shown(before)}))
+            elif before is None:
+                earlier[key] = value
+
+
+def _where(result: ValidatedFile, sheet: str, row: int) -> str:
+    """Another row, named with its sheet when it lies on another one."""
+    return f"{row} ({sheet})" if sheet and sheet != result.sheet else str(row)
 
 
 def _fail(result: ValidatedFile, row_number: int, header: str, error: CellError) -> None:
@@ -309,8 +376,9 @@ def _shown(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def _check_new_enterprises(result: ValidatedFile, header: HeaderMap, lookups: Lookups) -> None:
-    mapped = header.by_code()
+def _check_new_enterprises(result: ValidatedFile, lookups: Lookups) -> None:
+    mapped = {mapped.column.code: mapped for mapped in result.columns}
+    several = len(result.headers) > 1
     for code, attributes in result.enterprises.items():
         if code in lookups.existing:
             continue
@@ -319,7 +387,8 @@ def _check_new_enterprises(result: ValidatedFile, header: HeaderMap, lookups: Lo
                    if name not in attributes and name not in refused]
         if not missing:
             continue
-        row = result.first_row.get(code)
+        sheet, row = result.first_row[code]
+        result.sheet = sheet if several else ""
         if len(missing) == len(REQUIRED_FOR_NEW) and not any(
                 name in mapped for name in REQUIRED_FOR_NEW):
             result.error(Problem(row, mapped["credit_code"].header, "unknown_enterprise"))
@@ -328,6 +397,7 @@ def _check_new_enterprises(result: ValidatedFile, header: HeaderMap, lookups: Lo
             column = mapped.get(name)
             label = column.header if column else str(_column_label(name))
             result.error(Problem(row, label, "required_new"))
+    result.sheet = ""
 
 
 def _column_label(code: str) -> str:
@@ -343,5 +413,5 @@ def _check_unit_scale(result: ValidatedFile, header: HeaderMap) -> None:
         values = [record[column.code] for record in result.annual.values()
                   if record.get(column.code)]
         if len(values) >= 5 and statistics.median(values) > MEDIAN_YUAN_SUSPICION:
-            result.warnings.append(Problem(None, mapped.header, "looks_like_yuan", {
+            result.warn(Problem(None, mapped.header, "looks_like_yuan", {
                 "value": statistics.median(values), "unit": column.unit.code}))
