@@ -7,8 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 
 from acupoint.demo.generator import generate, write
+
+# The live server queues connections as a production server does (gunicorn's backlog is
+# 2048), so that fifty clients at once wait their turn instead of being reset.
+ThreadedWSGIServer.request_queue_size = 256
 
 CITY_SIZE = 400
 CITY_YEARS = (2021, 2024)

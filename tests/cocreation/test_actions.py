@@ -99,7 +99,8 @@ def test_one_account_cannot_post_the_same_comment_twice_in_a_burst(users):
     clause = consultation.version.clauses.first()
     actions.do_comment(users["enterprise"], consultation, clause, "建议上限提高到2亿元。")
     with pytest.raises(ValidationError,
-                       match=said("You sent this comment a moment ago; it is recorded once.")):
+                       match=said("You have already sent this comment in this round; it is "
+                                  "recorded once.")):
         actions.do_comment(users["enterprise"], consultation, clause, "建议上限提高到2亿元！")
     assert consultation.comments.count() == 1
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,9 +153,14 @@ def do_vote(voter, entry: Entry, day: dt.date | None = None) -> Vote:
         raise ValidationError(_("The vote is not open."))
     if entry.status != Entry.Status.SHORTLISTED:
         raise ValidationError(_("Only shortlisted entries take votes."))
+    already = ValidationError(_("Your account has already voted in this selection."))
     if Vote.objects.filter(selection=selection, voter=voter).exists():
-        raise ValidationError(_("Your account has already voted in this selection."))
-    vote = Vote.objects.create(selection=selection, entry=entry, voter=voter)
+        raise already
+    try:
+        with transaction.atomic():  # a vote sent twice at once meets the unique constraint
+            vote = Vote.objects.create(selection=selection, entry=entry, voter=voter)
+    except IntegrityError:
+        raise already from None
     record(voter, "brands.vote", vote, after={"entry": entry.pk})
     return vote
 

@@ -14,12 +14,13 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acupoint.accounts import scoping
 from acupoint.accounts.audit import record
+from acupoint.accounts.models import User
 from acupoint.accounts.roles import Role
 from acupoint.cocreation.models import (
     TEXT_LENGTH,
@@ -38,11 +39,9 @@ from acupoint.cocreation.models import (
 from acupoint.policies.actions import do_publish_policy
 from acupoint.policies.models import CHAIN_CHOICES, SIDE_CHOICES, PolicyDocument
 from acupoint.text.amounts import largest_money
-from acupoint.text.dedupe import duplicate_groups, first_similar, signature
+from acupoint.text.dedupe import duplicate_groups, first_similar, signature, text_key
 from acupoint.text.numbering import clauses as numbered_clauses
-from acupoint.text.segment import normalised
 
-SAME_TEXT_WINDOW = dt.timedelta(minutes=10)
 HOURLY_COMMENTS = 30
 UNENCODED = "规则待编码"
 
@@ -261,16 +260,21 @@ def may_comment(user, consultation: Round) -> bool:
     return consultation.public or consultation.invited.filter(pk=user.pk).exists()
 
 
-def _rate_limit(user, consultation: Round, text: str) -> None:
-    now = timezone.now()
-    recent = Comment.objects.filter(author=user, created_at__gte=now - SAME_TEXT_WINDOW)
-    if any(normalised(item.text) == normalised(text)
-           for item in recent.filter(round=consultation).only("text")):
-        raise ValidationError(_("You sent this comment a moment ago; it is recorded once."))
-    if Comment.objects.filter(author=user, created_at__gte=now - dt.timedelta(hours=1)
-                              ).count() >= HOURLY_COMMENTS:
+def _within_limits(user, consultation: Round, key: str) -> None:
+    """Checked with the author's row locked, so that comments sent at once are counted one
+    after the other (the database's constraint holds the text once a round in any case)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if Comment.objects.filter(round=consultation, author=user, text_key=key).exists():
+        raise _already_sent()
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    if Comment.objects.filter(author=user, created_at__gte=hour_ago).count() >= HOURLY_COMMENTS:
         raise ValidationError(_("At most %(count)s comments an hour; please try again later.")
                               % {"count": HOURLY_COMMENTS})
+
+
+def _already_sent() -> ValidationError:
+    return ValidationError(_("You have already sent this comment in this round; it is "
+                             "recorded once."))
 
 
 def _group_of(comment: Comment) -> int | None:
@@ -294,14 +298,19 @@ def do_comment(user, consultation: Round, clause: DraftClause, text: str,
         start, end = span
         if not 0 <= start < end <= len(clause.text):
             raise ValidationError(_("The marked passage is not in the clause."))
-    _rate_limit(user, consultation, text)
+    key = text_key(text)
     with transaction.atomic():
+        _within_limits(user, consultation, key)
         comment = Comment(
-            round=consultation, clause=clause, author=user, text=text,
+            round=consultation, clause=clause, author=user, text=text, text_key=key,
             signature=signature(text),
             span_start=span[0] if span else None, span_end=span[1] if span else None)
         comment.group_id = _group_of(comment)
-        comment.save()
+        try:
+            with transaction.atomic():
+                comment.save()
+        except IntegrityError:
+            raise _already_sent() from None
         record(user, "cocreation.comment", comment)
     comment.refresh_from_db()
     return comment
@@ -317,11 +326,17 @@ def do_edit_comment(user, comment: Comment, text: str) -> Comment:
     with transaction.atomic():
         CommentRevision.objects.create(comment=comment, text=comment.text)
         comment.text, comment.signature = text, signature(text)
+        comment.text_key = text_key(text)
         if comment.group_id is not None or not comment.members.exists():
             # A member (or a comment alone) joins the group its new words belong to; a
             # group's first comment keeps the comments that joined it.
             comment.group_id = _group_of(comment)
-        comment.save(update_fields=["text", "signature", "group", "updated_at"])
+        try:
+            with transaction.atomic():
+                comment.save(update_fields=["text", "signature", "text_key", "group",
+                                            "updated_at"])
+        except IntegrityError:
+            raise _already_sent() from None
         record(user, "cocreation.comment.edit", comment)
     return comment
 

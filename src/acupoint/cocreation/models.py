@@ -250,6 +250,8 @@ class Comment(models.Model):
                               help_text=_("The first comment of its duplicate group."))
     signature = models.BinaryField(max_length=256, editable=False, default=b"",
                                    help_text=_("MinHash of the text, for grouping."))
+    # The text without spaces and punctuation, hashed: an account says a thing once a round.
+    text_key = models.CharField(max_length=64, editable=False, default="")
     decision = models.CharField(_("answer"), max_length=10, choices=Decision.choices,
                                 blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -263,6 +265,8 @@ class Comment(models.Model):
         ordering = ["round", "clause__position", "created_at", "pk"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
+        constraints = [models.UniqueConstraint(fields=["round", "author", "text_key"],
+                                               name="one_comment_per_text")]
 
     def __str__(self) -> str:
         return self.text[:40]

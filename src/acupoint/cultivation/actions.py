@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,14 @@ from acupoint.accounts import scoping
 from acupoint.accounts.audit import record, snapshot
 from acupoint.accounts.roles import Role
 from acupoint.cultivation import evaluation, importing
-from acupoint.cultivation.models import RUNG_NAMES, Application, Notice, Objection, Title
+from acupoint.cultivation.models import (
+    OPEN_STATUSES,
+    RUNG_NAMES,
+    Application,
+    Notice,
+    Objection,
+    Title,
+)
 from acupoint.engine.ladder import Verdict
 from acupoint.policies.models import PolicyFact
 from acupoint.registry.importing import parsing
@@ -40,8 +47,6 @@ from acupoint.registry.models import Enterprise
 # 万元 on recognition, by rung (Qingdao: up to 100 万 for a newly recognised 小巨人, 2023).
 REWARDS = {"little_giant": 100.0}
 NOTICE_DAYS = 5
-OPEN = (Application.Status.SUBMITTED, Application.Status.RECOMMENDED,
-        Application.Status.SCORED, Application.Status.FORWARDED, Application.Status.NOTICED)
 
 
 def recogniser(rung: str, day: dt.date) -> tuple[str, str]:
@@ -158,18 +163,23 @@ def do_apply(actor, enterprise: Enterprise, rung: str,
     if any(title.valid_on(day) for title in enterprise.titles.filter(rung=rung)):
         raise ValidationError(_("%(enterprise)s already holds the title %(rung)s.") % {
             "enterprise": enterprise, "rung": RUNG_NAMES[rung]})
-    if enterprise.cultivation_applications.filter(rung=rung, status__in=OPEN).exists():
-        raise ValidationError(_("An application for %(rung)s is already under way.") % {
-            "rung": RUNG_NAMES[rung]})
+    under_way = ValidationError(_("An application for %(rung)s is already under way.") % {
+        "rung": RUNG_NAMES[rung]})
+    if enterprise.cultivation_applications.filter(rung=rung, status__in=OPEN_STATUSES).exists():
+        raise under_way
     spec = evaluation.in_force(rung, day)
     if spec is None:
         raise ValidationError(_("No rules of %(rung)s were in force on %(day)s.") % {
             "rung": RUNG_NAMES[rung], "day": day.isoformat()})
     profile = evaluation.profiles([enterprise.pk], day)[enterprise.pk]
     verdict = evaluation.evaluator().evaluate(spec, profile)
-    application = Application.objects.create(
-        enterprise=enterprise, rung=rung, version=spec.rung.version, submitted_on=day,
-        verdict=verdict_record(verdict))
+    try:
+        with transaction.atomic():  # two at once meet the one-open-application constraint
+            application = Application.objects.create(
+                enterprise=enterprise, rung=rung, version=spec.rung.version, submitted_on=day,
+                verdict=verdict_record(verdict))
+    except IntegrityError:
+        raise under_way from None
     record(actor, "cultivation.apply", application, after={
         "rung": rung, "version": spec.rung.version, "status": verdict.status})
     return application

@@ -76,16 +76,25 @@ class Notice(models.Model):
         return self.title
 
 
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted by the firm")
+    RECOMMENDED = "recommended", _("Recommended by the district")
+    NOT_RECOMMENDED = "not_recommended", _("Not recommended")
+    SCORED = "scored", _("Scored by experts")
+    FORWARDED = "forwarded", _("Forwarded to the recognising body")
+    NOTICED = "noticed", _("On public notice")
+    RECOGNISED = "recognised", _("Recognised")
+    REJECTED = "rejected", _("Rejected")
+
+
+# An application still under way: a firm has at most one per rung.
+OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED,
+                 ApplicationStatus.SCORED, ApplicationStatus.FORWARDED,
+                 ApplicationStatus.NOTICED)
+
+
 class Application(models.Model):
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted by the firm")
-        RECOMMENDED = "recommended", _("Recommended by the district")
-        NOT_RECOMMENDED = "not_recommended", _("Not recommended")
-        SCORED = "scored", _("Scored by experts")
-        FORWARDED = "forwarded", _("Forwarded to the recognising body")
-        NOTICED = "noticed", _("On public notice")
-        RECOGNISED = "recognised", _("Recognised")
-        REJECTED = "rejected", _("Rejected")
+    Status = ApplicationStatus
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"),
                                    on_delete=models.CASCADE,
@@ -117,6 +126,9 @@ class Application(models.Model):
         ordering = ["-submitted_on", "-id"]
         verbose_name = _("cultivation application")
         verbose_name_plural = _("cultivation applications")
+        constraints = [models.UniqueConstraint(
+            fields=["enterprise", "rung"], condition=models.Q(status__in=OPEN_STATUSES),
+            name="one_open_application_per_rung")]
 
     def __str__(self) -> str:
         return f"{self.enterprise} → {self.get_rung_display()}"

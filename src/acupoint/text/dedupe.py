@@ -9,6 +9,7 @@ threshold.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -50,6 +51,12 @@ def duplicate_groups(texts: Sequence[str], threshold: float = THRESHOLD) -> list
             leader_of[position] = position
             index.insert(position, signature, check_duplication=False)
     return [leader_of.get(first_of[key], first_of[key]) for key in keys]
+
+
+def text_key(text: str) -> str:
+    """What makes two texts the same comment (spaces and punctuation aside), as a short key a
+    unique constraint can hold."""
+    return hashlib.sha256(normalised(text).encode()).hexdigest()
 
 
 def signature(text: str) -> bytes:
