@@ -3,11 +3,14 @@ recompute, manage."""
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +22,8 @@ from rich.table import Table
 from acupoint.policy_command import app as policy_app
 from acupoint.score_command import score, spec_schema
 from acupoint.specs_command import app as specs_app
+
+logger = logging.getLogger(__name__)
 
 app = typer.Typer(help="Acupoint (点穴): precision industrial policy platform.",
                   no_args_is_help=True, add_completion=False)
@@ -196,7 +201,26 @@ def worker(batch: Annotated[bool, typer.Option(
         help="Run what is queued, then exit.")] = False) -> None:
     """Run background tasks (evaluation runs) as they are queued."""
     _django()
-    _manage("db_worker", "--no-reload", "--interval", "0.5", *(["--batch"] if batch else []))
+    supervised(lambda: _manage("db_worker", "--no-reload", "--interval", "0.5",
+                               *(["--batch"] if batch else [])))
+
+
+def supervised(run_worker: Callable[[], None], pause: float = 5.0) -> None:
+    """Keep the worker running through database errors (a dropped connection, a database
+    that stays busy): each is logged with its traceback and the worker starts again."""
+    from django.db import DatabaseError
+
+    from acupoint.site.database import fresh_connection
+
+    while True:
+        try:
+            run_worker()
+            return
+        except DatabaseError:
+            logger.exception("the worker stopped on a database error; it starts again in "
+                             "%.0f s", pause)
+            fresh_connection()
+            time.sleep(pause)
 
 
 @app.command("escalate")

@@ -39,6 +39,9 @@ from acupoint.policies.models import (
 from acupoint.registry.models import Enterprise
 from acupoint.site.engine_messages import translated
 
+# Enterprises whose matches are written in one transaction of a re-matching.
+REMATCH_CHUNK = 500
+
 
 def _own_or_bureau(user, enterprise: Enterprise) -> None:
     scoping.require_own_or_bureau(user, enterprise,
@@ -153,53 +156,70 @@ def do_rematch(acting_user, trigger: str, enterprise_ids: Iterable[int] | None =
         "credit_code", "pk"))
     clauses = dict(PolicyClause.objects.filter(
         document__status=PolicyDocument.Status.PUBLISHED).values_list("key", "pk"))
-    now = timezone.now()
     with transaction.atomic():
         run = MatchRun.objects.create(as_of=day, trigger=trigger, enterprises=len(enterprises),
                                       clauses=len(matcher.plans),
                                       created_by=acting_user if getattr(
                                           acting_user, "pk", None) else None)
-        existing = Match.objects.filter(enterprise_id__in=enterprises.values())
+    by_enterprise: dict[int, list[dict]] = {pk: [] for pk in enterprises.values()}
+    for row in rows:
+        by_enterprise[enterprises[row["credit_code"]]].append(row)
+    years = {enterprises[code]: year for code, year in zip(
+        table.column("credit_code").to_pylist(), table.column(YEAR).to_pylist(), strict=True)
+        if code in enterprises}
+    ordered = sorted(by_enterprise)
+    new = 0
+    for start in range(0, len(ordered), REMATCH_CHUNK):
+        chunk = {pk: by_enterprise[pk] for pk in ordered[start:start + REMATCH_CHUNK]}
+        new += _store_matches(run, chunk, clauses, day, years)
+    run.new_matches = new
+    run.seconds = time.perf_counter() - started
+    run.save(update_fields=["new_matches", "seconds"])
+    record(acting_user, "policies.rematch", run,
+           after={"trigger": trigger, "new": new, "enterprises": len(enterprises)})
+    return run
+
+
+def _store_matches(run: MatchRun, rows_by_enterprise: dict[int, list[dict]],
+                   clauses: dict[str, int], day: dt.date, years: dict[int, int | None]) -> int:
+    """One chunk of enterprises' matches in one short transaction (SQLite's single writer is
+    free again within a second, so that sign-ins and saves in between never wait long); each
+    enterprise's matches change together. The new matches it made."""
+    now = timezone.now()
+    with transaction.atomic():
+        existing = Match.objects.filter(enterprise_id__in=rows_by_enterprise)
         known = {(match.enterprise_id, match.clause_id): match for match in existing}
         keep, new, changed = set(), [], []
-        for row in rows:
-            pair = (enterprises[row["credit_code"]],
-                    clauses[f"{row['policy']}/{row['clause']}"])
-            keep.add(pair)
-            status = ("near" if row["near_miss"] else row["status"])
-            values = {"status": status, "amount": row["amount"], "failed": row["failed"],
-                      "unknown": row["unknown"], "run": run}
-            match = known.get(pair)
-            if match is None:
-                new.append(Match(enterprise_id=pair[0], clause_id=pair[1], first_seen=now,
-                                 **values))
-            else:
-                for name, value in values.items():
-                    setattr(match, name, value)
-                changed.append(match)
+        for enterprise_id, rows in rows_by_enterprise.items():
+            for row in rows:
+                pair = (enterprise_id, clauses[f"{row['policy']}/{row['clause']}"])
+                keep.add(pair)
+                status = ("near" if row["near_miss"] else row["status"])
+                values = {"status": status, "amount": row["amount"], "failed": row["failed"],
+                          "unknown": row["unknown"], "run": run}
+                match = known.get(pair)
+                if match is None:
+                    new.append(Match(enterprise_id=pair[0], clause_id=pair[1], first_seen=now,
+                                     **values))
+                else:
+                    for name, value in values.items():
+                        setattr(match, name, value)
+                    changed.append(match)
         Match.objects.bulk_create(new, batch_size=2000)
         Match.objects.bulk_update(changed, ["status", "amount", "failed", "unknown", "run"],
                                   batch_size=2000)
         stale = [match.pk for pair, match in known.items() if pair not in keep]
         Match.objects.filter(pk__in=stale).delete()
-        codes = table.column("credit_code").to_pylist()
-        figures = table.column(YEAR).to_pylist()
-        _grant_automatic(run, day, {enterprises[code]: year
-                                    for code, year in zip(codes, figures, strict=True)
-                                    if code in enterprises})
-        run.new_matches = len(new)
-        run.seconds = time.perf_counter() - started
-        run.save(update_fields=["new_matches", "seconds"])
-        record(acting_user, "policies.rematch", run,
-               after={"trigger": trigger, "new": len(new), "enterprises": len(enterprises)})
-    return run
+        _grant_automatic(run, day, {pk: years.get(pk) for pk in rows_by_enterprise})
+    return len(new)
 
 
 def _grant_automatic(run: MatchRun, day: dt.date, years: dict[int, int | None]) -> None:
     """免申即享: an eligible match on a clause granted without application is recorded as
     granted, pending the bureau's verification, without the enterprise doing anything (once
     per year of figures on a clause claimed yearly)."""
-    eligible = (Match.objects.filter(run=run, status=ELIGIBLE, clause__mode="auto")
+    eligible = (Match.objects.filter(run=run, status=ELIGIBLE, clause__mode="auto",
+                                     enterprise_id__in=years)
                 .values_list("enterprise_id", "clause_id", "amount", "clause__period_from"))
     Application.objects.bulk_create([
         Application(enterprise_id=enterprise_id, clause_id=clause_id, estimated=amount,

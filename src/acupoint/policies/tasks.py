@@ -7,8 +7,10 @@ from django_tasks import task
 
 from acupoint.accounts.models import User
 from acupoint.policies.actions import do_rematch
+from acupoint.site.database import retried
 
 
 @task()
 def rematch_all(trigger: str, user_id: int | None = None) -> None:
-    do_rematch(User.objects.filter(pk=user_id).first() if user_id else None, trigger)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    retried(lambda: do_rematch(user, trigger))

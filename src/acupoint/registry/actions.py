@@ -25,6 +25,7 @@ from acupoint.registry.importing.validate import ValidatedFile, validate_sheets
 from acupoint.registry.models import CalendarDay, Cluster, District, ImportBatch, Park
 from acupoint.registry.selectors import import_lookups
 from acupoint.registry.signals import import_finished
+from acupoint.site.database import retried
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +67,8 @@ def run_queued_import(batch_id: int) -> ImportBatch:
         ImportBatch.objects.filter(pk=batch_id).update(progress_rows=rows)
 
     try:
-        do_import_file(batch.user, path, original_name=batch.file_name, source=batch.source,
-                       progress=progress, batch=batch)
+        retried(lambda: do_import_file(batch.user, path, original_name=batch.file_name,
+                                       source=batch.source, progress=progress, batch=batch))
     except Exception:  # the batch tells the user; the log keeps the traceback
         logger.exception("import batch %s failed", batch_id)
         ImportBatch.objects.filter(pk=batch_id).update(

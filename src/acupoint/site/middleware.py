@@ -8,6 +8,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 
 from acupoint.registry.calendar import sync
+from acupoint.site.database import is_transient
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -56,3 +57,22 @@ class UploadLimitMiddleware:
                 "limit": settings.ACUPOINT_UPLOAD_MAX_MB, "back": request.path,
             }, status=413)
         return self.get_response(request)
+
+
+class BusyDatabaseMiddleware:
+    """A request that waited out the busy timeout while another wrote (SQLite has one writer
+    at a time) is answered "busy, try again in a moment" (503), not with a server error."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_transient(exception):
+            return None
+        logger.warning("database busy on %s: %s", request.path, exception)
+        response = render(request, "busy.html", {"back": request.get_full_path()}, status=503)
+        response["Retry-After"] = "5"
+        return response

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "acupoint.site.middleware.WorkingCalendarMiddleware",
     "acupoint.site.middleware.UploadLimitMiddleware",
+    "acupoint.site.middleware.BusyDatabaseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -111,8 +112,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # One writer at a time: a request waits up to the busy timeout for the writer before it
+    # is told the platform is busy (BusyDatabaseMiddleware).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("ACUPOINT_SQLITE_BUSY_SECONDS", "20")),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0

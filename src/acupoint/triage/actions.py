@@ -24,6 +24,7 @@ from acupoint.accounts.roles import Role
 from acupoint.engine.spec import resolved_data, spec_from_data
 from acupoint.registry.fields import ANNUAL_COLUMNS
 from acupoint.registry.models import AnnualData, District, Enterprise
+from acupoint.site.database import retried
 from acupoint.triage import storing
 from acupoint.triage.computing import compute, enterprise_ids
 from acupoint.triage.models import Appeal, EvaluationResult, EvaluationRun
@@ -90,15 +91,19 @@ def execute_run(run: EvaluationRun, progress: Callable[[int], None] | None = Non
         return
     firms = enterprise_ids(run.district_id)
     report(80)
-    with transaction.atomic():
-        storing.store(run.pk, computed.rows, firms)
-        run.inputs_sha256, run.meta = computed.inputs_sha256, computed.meta
-        run.status, run.progress = EvaluationRun.Status.DRAFT, 100
-        run.save(update_fields=["inputs_sha256", "meta", "status", "progress"])
-        record(None, "triage.computed", run, after={"results": len(computed.rows),
-                                                    "inputs_sha256": computed.inputs_sha256})
-        if run.publish_when_computed:
-            do_publish_run(run.created_by, run)
+
+    def store() -> None:
+        with transaction.atomic():
+            storing.store(run.pk, computed.rows, firms)
+            run.inputs_sha256, run.meta = computed.inputs_sha256, computed.meta
+            run.status, run.progress = EvaluationRun.Status.DRAFT, 100
+            run.save(update_fields=["inputs_sha256", "meta", "status", "progress"])
+            record(None, "triage.computed", run, after={
+                "results": len(computed.rows), "inputs_sha256": computed.inputs_sha256})
+            if run.publish_when_computed:
+                do_publish_run(run.created_by, run)
+
+    retried(store)
     storing.refresh_statistics()
     report(100)
 
