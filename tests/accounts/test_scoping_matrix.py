@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from acupoint.accounts.actions import do_issue_token
 from acupoint.accounts.models import AuditEntry
+from acupoint.clusters import actions as race_actions
+from acupoint.clusters.models import PILLARS, ExpertScore
 from acupoint.registry.models import AnnualData, Cluster, District, Enterprise
+from tests.conftest import CITY_YEARS
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +199,76 @@ def test_password_change_is_audited(users):
                                      actor=users["enterprise"]).exists()
     users["enterprise"].refresh_from_db()
     assert users["enterprise"].check_password("Another-pass-2026")
+
+
+RACE_ROLES = ["admin", "analyst", "huangdao", "cluster"]
+
+
+def _clusters_with_inputs(users, username) -> set[str]:
+    everything = Cluster.objects.all()
+    if username in ("admin", "analyst"):
+        chosen = everything
+    elif username == "huangdao":
+        chosen = everything.filter(district=users[username].district)
+    else:
+        chosen = everything.filter(pk=users[username].cluster_id)
+    return set(chosen.values_list("code", flat=True))
+
+
+def _strengths(users, username) -> dict:
+    response = _client(users, username).get(reverse("clusters:strength"),
+                                            {"year": CITY_YEARS[1]})
+    assert response.status_code == 200
+    return {item.cluster: item for item in response.context["strengths"]}
+
+
+@pytest.mark.parametrize("username", RACE_ROLES)
+def test_strength_shows_other_clusters_stars_only_from_published_inputs(users, username):
+    """Before the year's assessment is published, stars resting on a cluster's reports and
+    expert scores are shown to its own manager and district (and the bureau) only; after,
+    everyone sees them as published, whatever the live scores say since."""
+    own = _clusters_with_inputs(users, username)
+    before = _strengths(users, username)
+    assert {code for code, item in before.items() if not item.withheld} == own & set(before)
+    assessment = race_actions.do_assess(users["analyst"], year=CITY_YEARS[1],
+                                        fund=Decimal("1000"))
+    race_actions.do_publish_assessment(users["analyst"], assessment)
+    published = _strengths(users, username)
+    assert not any(item.withheld for item in published.values())
+    ExpertScore.objects.filter(period=str(CITY_YEARS[1])).update(score=0)
+    ExpertScore.objects.bulk_create([
+        ExpertScore(cluster=cluster, period=str(CITY_YEARS[1]), pillar=pillar, score=0)
+        for cluster in Cluster.objects.all() for pillar, _label in PILLARS],
+        ignore_conflicts=True)
+    later = _strengths(users, username)
+    if username in ("admin", "analyst"):
+        return  # the bureau sees the scores as they stand
+    assert {code: item.miit_score for code, item in later.items()} == \
+        {code: item.miit_score for code, item in published.items()}
+
+
+@pytest.mark.parametrize("username", ["enterprise", "association"])
+def test_race_aggregates_are_closed_to_roles_outside_the_race(users, username):
+    assert _client(users, username).get(reverse("clusters:strength")).status_code == 403
+
+
+@pytest.mark.parametrize("username", RACE_ROLES)
+def test_assessment_workbook_inputs_hold_only_the_clusters_the_role_may_see(users, username,
+                                                                           tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    assessment = race_actions.do_assess(users["analyst"], year=CITY_YEARS[1],
+                                        fund=Decimal("1000"))
+    race_actions.do_publish_assessment(users["analyst"], assessment)
+    response = _client(users, username).get(reverse("clusters:export",
+                                                    args=[assessment.pk, "xlsx"]))
+    assert response.status_code == 200
+    path = tmp_path / "assessment.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    book = CalamineWorkbook.from_path(str(path))
+    leaderboard = book.get_sheet_by_index(0).to_python()[1:]
+    inputs = book.get_sheet_by_index(1).to_python()[1:]
+    assert len(leaderboard) == assessment.results.count()  # published results: everyone
+    assert {row[0] for row in inputs} == _clusters_with_inputs(users, username) & set(
+        assessment.results.values_list("cluster__code", flat=True))
+

@@ -224,6 +224,16 @@ def visible(user, model_or_queryset: type[Model] | QuerySet) -> QuerySet:
     return queryset.distinct() if path.member or path.open_to is not None else queryset
 
 
+def clusters_with_inputs(user) -> QuerySet:
+    """Clusters whose own inputs the user may see (reported figures, expert scores, member
+    sums): every one for the bureau; outside it, the user's own cluster, or the clusters of
+    the user's district. Of the others, only published results are shown."""
+    from acupoint.registry.models import Cluster
+
+    condition = _filter_for(user, ScopePath(cluster="pk", district="district"))
+    return Cluster.objects.all() if condition is None else Cluster.objects.filter(condition)
+
+
 def require_bureau(user, message: str) -> None:
     """Refuse an action to anyone but the bureau (``user`` None: the system itself)."""
     if user is not None and not is_bureau(user):

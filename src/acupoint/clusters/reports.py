@@ -11,6 +11,7 @@ from typing import IO
 import pyarrow as pa
 from django.utils.translation import gettext as _
 
+from acupoint.accounts import scoping
 from acupoint.clusters import selectors
 from acupoint.clusters.models import PILLARS, Assessment, ExpertScore, TransformationCase
 from acupoint.registry.exporting import ExportTable, write_xlsx
@@ -59,7 +60,10 @@ def _leaderboard(user, assessment: Assessment) -> ExportTable:
 
 
 def _figures(user, assessment: Assessment) -> ExportTable:
-    results = list(selectors.results(user, assessment))
+    """The inputs of the clusters whose inputs the user may see (all, for the bureau)."""
+    own = set(scoping.clusters_with_inputs(user).values_list("pk", flat=True))
+    results = [result for result in selectors.results(user, assessment)
+               if result.cluster_id in own]
     names = sorted({name for result in results for name in result.figures})
     rows = [(result.cluster.code, *[result.figures.get(name) for name in names])
             for result in results]

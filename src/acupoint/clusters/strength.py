@@ -12,7 +12,10 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
+from acupoint.accounts import scoping
 from acupoint.clusters import assessing
+from acupoint.clusters.models import Assessment
+from acupoint.engine.backends import typed_empty_columns
 from acupoint.engine.provenance import scorecard_placeholders
 from acupoint.engine.scorecard import evaluate
 from acupoint.engine.spec import load_spec, resolved_data
@@ -45,6 +48,8 @@ class Strength:
     miit_stars: str | None = None
     miit_score: float | None = None
     base: dict[str, Any] = field(default_factory=dict)
+    # Stars that rest on another cluster's unpublished inputs are not shown to the user.
+    withheld: bool = False
 
     @property
     def eco_count(self) -> int:
@@ -98,10 +103,22 @@ def _top(values: dict[str, float]) -> set[str]:
     return set(ranked[:max(1, math.ceil(len(ranked) * ECO_TOP_SHARE))])
 
 
-def assess(year: int) -> list[Strength]:
-    """Every cluster's strength in ``year`` (reports and expert scores of that year)."""
+def assess(year: int, user) -> list[Strength]:
+    """Every cluster's strength in ``year`` as ``user`` may see it.
+
+    The bureau sees it from the year's reports and expert scores as they stand. Anyone else
+    sees it from what the year's published assessment recorded; before it is published, the
+    stars of a cluster rest on its unpublished reports and scores and are shown only to the
+    cluster's own manager and district."""
     clusters = {cluster.code: cluster for cluster in Cluster.objects.all()}
-    table = assessing.period_table(year, str(year), set(clusters), set(clusters))
+    published = (None if scoping.is_bureau(user) else Assessment.objects.filter(
+        period=str(year), status=Assessment.Status.PUBLISHED).first())
+    if published is not None:
+        table = published_table(published)
+        open_to_user = set(clusters)
+    else:
+        table = assessing.period_table(year, str(year), set(clusters), set(clusters))
+        open_to_user = set(scoping.clusters_with_inputs(user).values_list("code", flat=True))
     rows = {row["cluster"]: row for row in table.to_pylist()}
     quotients = location_quotients(year)
     district_employment: dict[int, float] = defaultdict(float)
@@ -127,9 +144,19 @@ def assess(year: int) -> list[Strength]:
             eco_stars={"size": code in big,
                        "specialisation": (employment_lq or 0) >= ECO_SPECIALISATION_LQ,
                        "focus": code in focused},
-            miit_stars=miit[code].get("class"), miit_score=miit[code].get("score"),
-            base=base[code]))
+            **({"withheld": True} if code not in open_to_user else {
+                "miit_stars": miit[code].get("class"), "miit_score": miit[code].get("score"),
+                "base": base[code]})))
     return strengths
+
+
+def published_table(assessment: Assessment) -> pa.Table:
+    """The inputs a published assessment recorded, one row per cluster, as the period's
+    table has them: what the public record says, whatever changed since."""
+    rows = [{"cluster": result.cluster.code, "period": assessment.period,
+             "year": assessment.year, **result.figures}
+            for result in assessment.results.select_related("cluster")]
+    return typed_empty_columns(pa.Table.from_pylist(rows), {})
 
 
 @dataclass

@@ -270,8 +270,10 @@ def strength_page(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or years[0])
     except ValueError:
         year = years[0]
+    strengths = strength.assess(year, request.user)
     return render(request, "clusters/strength.html", {
-        "year": year, "years": years, "strengths": strength.assess(year),
+        "year": year, "years": years, "strengths": strengths,
+        "withheld": any(item.withheld for item in strengths),
         "targets": strength.targets(year),
         "star_placeholders": described(strength.star_placeholders())})
 
