@@ -18,6 +18,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from ibis.common.exceptions import IbisError
 
+from acupoint.engine import cells
 from acupoint.engine.workbooks import open_workbook
 
 BACKENDS = ("duckdb", "pyspark")
@@ -248,7 +249,7 @@ def write(table: ir.Table | pa.Table, path: str | Path) -> int:
     if suffix == ".parquet":
         pq.write_table(arrow, path)
     elif suffix == ".csv":
-        pacsv.write_csv(arrow, path)
+        pacsv.write_csv(cells.csv_safe(arrow), path)
     elif suffix == ".xlsx":
         write_xlsx(arrow, path)
     else:
@@ -259,10 +260,12 @@ def write(table: ir.Table | pa.Table, path: str | Path) -> int:
 def write_xlsx(table: pa.Table, path: Path) -> None:
     import xlsxwriter
 
-    with xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True}) as workbook:
+    with xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True,
+                                         **cells.WORKBOOK_OPTIONS}) as workbook:
         sheet = workbook.add_worksheet("result")
         bold = workbook.add_format({"bold": True})
-        sheet.write_row(0, 0, table.column_names, bold)
-        for index, name in enumerate(table.column_names):
-            sheet.write_column(1, index, table[name].to_pylist())
+        quoted = cells.text_format(workbook)
+        cells.write_row(sheet, 0, table.column_names, quoted, cell_format=bold)
+        for index, row in enumerate(table.to_pylist(), start=1):
+            cells.write_row(sheet, index, row.values(), quoted)
         sheet.freeze_panes(1, 1)

@@ -14,6 +14,7 @@ import xlsxwriter
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from acupoint.engine import cells
 from acupoint.registry.fields import ANNUAL_COLUMNS, ENTERPRISE_COLUMNS, YEAR_COLUMN, Column
 from acupoint.registry.importing.problems import describe
 from acupoint.registry.models import AnnualData, Enterprise, ImportBatch
@@ -62,17 +63,21 @@ def annual_table(queryset: QuerySet[AnnualData]) -> ExportTable:
 def write_xlsx(target: str | Path | IO[bytes], sheets: dict[str, ExportTable]) -> None:
     """Stream rows into a workbook, one sheet per table, without holding them in memory."""
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True,
-                                            "default_date_format": "yyyy-mm-dd"})
-    bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF5", "border": 1})
+                                            "default_date_format": "yyyy-mm-dd",
+                                            **cells.WORKBOOK_OPTIONS})
+    header = {"bold": True, "bg_color": "#E8EEF5", "border": 1}
+    bold = workbook.add_format(header)
+    bold_quoted = workbook.add_format({**header, "quote_prefix": True})
+    quoted = cells.text_format(workbook)
     for sheet_name, table in sheets.items():
         sheet = workbook.add_worksheet(sheet_name)
-        sheet.write_row(0, 0, table.headers, bold)
+        cells.write_row(sheet, 0, table.headers, bold_quoted, cell_format=bold)
         sheet.set_column(0, 0, 22)
         sheet.set_column(1, len(table.headers) - 1, 14)
         sheet.freeze_panes(1, 1)
         for index, row in enumerate(table.rows, start=1):
-            sheet.write_row(index, 0, ["是" if value is True else "否" if value is False
-                                       else value for value in row])
+            cells.write_row(sheet, index, ["是" if value is True else "否" if value is False
+                                           else value for value in row], quoted)
     workbook.close()
 
 
