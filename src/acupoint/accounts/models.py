@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -9,6 +10,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from acupoint.accounts.roles import ROLE_BINDING, ParticipantKind, Role
@@ -59,6 +62,9 @@ class User(AbstractUser):
         return Role(self.role).label if self.role else ""
 
 
+USE_NOTED_EVERY = dt.timedelta(minutes=1)
+
+
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -71,11 +77,16 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(max_length=8, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True)
+    # The user's password as it was when the token was issued (Django's session hash of
+    # it): a token dies when the password changes, however it is changed.
+    password_hash = models.CharField(max_length=128, editable=False, default="")
+    revoked = models.BooleanField(_("revoked"), default=False)
 
     class Meta:
+        ordering = ["-created_at", "-id"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
@@ -85,16 +96,30 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user, name: str) -> tuple[ApiToken, str]:
         raw = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw),
-                                   prefix=raw[:8])
+        token = cls.objects.create(
+            user=user, name=name, key_hash=_hash_token(raw), prefix=raw[:8],
+            expires_at=timezone.now() + dt.timedelta(days=settings.ACUPOINT_API_TOKEN_DAYS),
+            password_hash=user.get_session_auth_hash())
         return token, raw
+
+    @property
+    def alive(self) -> bool:
+        """Not revoked, not expired, and issued under the user's present password."""
+        return (not self.revoked and self.expires_at is not None
+                and self.expires_at > timezone.now() and constant_time_compare(
+                    self.password_hash, self.user.get_session_auth_hash()))
 
     @classmethod
     def authenticate(cls, raw: str):
+        """The token's user, or None; a use is noted at most once a minute."""
         token = (cls.objects.select_related("user")
-                 .filter(key_hash=_hash_token(raw), revoked=False, user__is_active=True)
-                 .first())
-        return token.user if token else None
+                 .filter(key_hash=_hash_token(raw), user__is_active=True).first())
+        if token is None or not token.alive:
+            return None
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > USE_NOTED_EVERY:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user
 
 
 class AuditEntry(models.Model):

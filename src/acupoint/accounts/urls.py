@@ -13,4 +13,6 @@ urlpatterns = [
         success_url=reverse_lazy("accounts:password-done")), name="password-change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(
         template_name="accounts/password_done.html"), name="password-done"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke", views.revoke_token, name="revoke-token"),
 ]

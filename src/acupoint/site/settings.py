@@ -11,6 +11,7 @@ SECURE_SSL_REDIRECT   "0" when the proxy in front already redirects HTTP to HTTP
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "acupoint.site",
     "acupoint.accounts",
     "acupoint.registry",
@@ -81,6 +83,9 @@ MIDDLEWARE = [
     "acupoint.site.middleware.WorkingCalendarMiddleware",
     "acupoint.site.middleware.UploadLimitMiddleware",
     "acupoint.site.middleware.BusyDatabaseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its page.
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -127,6 +132,20 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:overview"
 LOGOUT_REDIRECT_URL = "dashboard:overview"
+# Sign-in attempts are counted per account and per address (django-axes): after the limit of
+# failures either is locked out for the cool-off, the page says so, and every failure is
+# audited. Behind a reverse proxy, set AXES_IPWARE_PROXY_COUNT so the client's address is read.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("ACUPOINT_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("ACUPOINT_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "acupoint.accounts.views.locked_out"
+AXES_VERBOSE = False
+# An API token lives this many days, and dies at once when its user's password changes.
+ACUPOINT_API_TOKEN_DAYS = int(os.environ.get("ACUPOINT_API_TOKEN_DAYS", "90"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -168,6 +187,14 @@ if not DEBUG and HTTPS:
     SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Every page, charts included, runs only the platform's own scripts and styles: no inline
+# script, no eval (charts use Vega's expression interpreter), nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"], "font-src": ["'self'"], "connect-src": ["'self'"],
+    "object-src": ["'none'"], "base-uri": ["'self'"], "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}}
 
 LOGGING = {
     "version": 1,
