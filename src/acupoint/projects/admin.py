@@ -3,10 +3,11 @@ through the actions, so that every change is audited."""
 
 from django.contrib import admin
 
+from acupoint.accounts.admin_audit import AuditedAdminMixin
 from acupoint.projects.models import Department
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "sort_order")
     filter_horizontal = ("members",)
