@@ -29,7 +29,13 @@ def browser_page(monkeypatch):
                 if not request.url.startswith(("http://localhost", "http://127.0.0.1",
                                                "data:", "blob:")) else None)
         page.outside_requests = outside
+        # Whatever the Content-Security-Policy refuses (an inline style, an eval in a chart)
+        # fails the test that met it.
+        refused = []
+        page.on("console", lambda message: refused.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text else None)
         yield page
+        assert not refused, refused[:5]
         # The test body ran its queries inside Playwright's event loop, where Django keeps
         # connections apart from the thread's: close them here, or the test database cannot
         # be dropped at the end of the run ("being accessed by other users").

@@ -30,6 +30,7 @@ from acupoint.registry.selectors import districts as visible_districts
 from acupoint.site import charts
 from acupoint.site.downloads import file_response
 from acupoint.site.notices import show_errors
+from acupoint.site.redirects import back_to
 
 RACE_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST, Role.DISTRICT_OFFICER,
               Role.CLUSTER_MANAGER}
@@ -228,7 +229,7 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Task updated."))
     else:
         messages.error(request, _("The update was not saved: choose a status."))
-    return redirect(request.POST.get("next") or "clusters:tasks")
+    return back_to(request, request.POST.get("next"), "clusters:tasks")
 
 
 @login_required

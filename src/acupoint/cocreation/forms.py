@@ -13,8 +13,7 @@ from acupoint.cocreation.models import (
     Round,
 )
 from acupoint.policies.models import CHAIN_CHOICES, SIDE_CHOICES, SUPPORT_CHOICES
-
-MAX_ATTACHMENT = 10 * 1024 * 1024
+from acupoint.site.attachments import AttachmentField
 
 
 class DemandForm(forms.Form):
@@ -27,13 +26,8 @@ class DemandForm(forms.Form):
     industry = forms.RegexField(label=_("Industry code"), regex=r"^\d{2,4}$", required=False,
                                 max_length=4)
     measure = forms.CharField(label=_("Measure wanted"), max_length=200, required=False)
-    attachment = forms.FileField(label=_("Attachment"), required=False)
-
-    def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        if upload and upload.size > MAX_ATTACHMENT:
-            raise forms.ValidationError(_("An attachment may be at most 10 MB."))
-        return upload
+    attachment = AttachmentField(label=_("Attachment (PDF, image, Excel, Word or text)"),
+                                 required=False)
 
 
 class ReviewForm(forms.Form):

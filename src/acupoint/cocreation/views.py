@@ -27,6 +27,7 @@ from acupoint.cocreation.forms import (
 from acupoint.cocreation.models import Demand, DraftClause, PeerPolicy, Round
 from acupoint.policies.models import CHAIN_CHOICES
 from acupoint.registry.importing.reading import detect_encoding
+from acupoint.site.attachments import attachment_response
 from acupoint.site.downloads import file_response
 from acupoint.site.notices import show_errors
 from acupoint.text.diff import version_diff
@@ -70,8 +71,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     demand = get_object_or_404(scoping.visible(request.user, Demand), pk=pk)
     if not demand.attachment:
         raise Http404
-    return FileResponse(demand.attachment.open("rb"), as_attachment=True,
-                        filename=demand.attachment.name.rsplit("/", 1)[-1])
+    return attachment_response(demand.attachment)
 
 
 def public_demands(request: HttpRequest) -> HttpResponse:

@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from acupoint.registry.selectors import SIZE_CHOICES
-
-MAX_ATTACHMENT = 10 * 1024 * 1024
+from acupoint.site.attachments import AttachmentField
 
 
 class StartRunForm(forms.Form):
@@ -49,17 +48,13 @@ class AppealForm(forms.Form):
     claimed_value = forms.FloatField(label=_("Correct value"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=2000)
-    attachment = forms.FileField(label=_("Attachment (PDF, image, .xlsx)"), required=False)
+    attachment = AttachmentField(label=_("Attachment (PDF, image, Excel, Word or text)"),
+                                 required=False)
 
     def __init__(self, *args, fields=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["field"].choices = list((fields or {}).items())
 
-    def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        if upload and upload.size > MAX_ATTACHMENT:
-            raise forms.ValidationError(_("The attachment is larger than 10 MB."))
-        return upload
 
 
 class ResolveAppealForm(forms.Form):

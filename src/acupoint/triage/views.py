@@ -16,6 +16,7 @@ from acupoint.accounts.roles import Role
 from acupoint.engine.provenance import described, scorecard_placeholders
 from acupoint.registry import industry
 from acupoint.registry.selectors import districts
+from acupoint.site.attachments import attachment_response
 from acupoint.site.downloads import file_response
 from acupoint.site.paging import KeyFirstPaginator
 from acupoint.triage import actions, cards, reports, selectors, whatif
@@ -258,8 +259,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     appeal = get_object_or_404(selectors.appeals(request.user), pk=pk)
     if not appeal.attachment:
         raise Http404
-    return FileResponse(appeal.attachment.open("rb"), as_attachment=True,
-                        filename=appeal.attachment.name.rsplit("/", 1)[-1])
+    return attachment_response(appeal.attachment)
 
 
 @login_required
