@@ -28,7 +28,7 @@ class TitleOut(Schema):
     recognised_by: str = Field(..., description="The body that granted the title")
 
 
-class ConditionOut(Schema):
+class RungConditionOut(Schema):
     id: str
     label: str
     outcome: str
@@ -52,9 +52,9 @@ class VerdictOut(Schema):
     status: str
     score: float | None
     pass_mark: float | None
-    binding: list[ConditionOut]
+    binding: list[RungConditionOut]
     indicators: list[IndicatorOut]
-    routes: list[ConditionOut]
+    routes: list[RungConditionOut]
     gaps: list[str]
     needs: list[str]
     recognised_by: str = Field(..., description="The body that grants the title")
