@@ -4,14 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean messages
+.PHONY: demo test lint bench clean messages lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Every package at the version requirements/dev.txt pins (the lock; `make lock` refreshes it).
+$(STAMP): pyproject.toml requirements/dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements/dev.txt -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -21,11 +22,14 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	bash scripts/run-tests
 
+lock: $(STAMP)
+	scripts/lock
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -c requirements/dev.txt -e '.[dev,bench]'
 	$(BIN)/python bench/import_registry.py
 	$(BIN)/python bench/enterprise_list_load.py
 	$(BIN)/python bench/scorecard_scale.py --spark
