@@ -190,17 +190,47 @@ def createuser(
 
 
 @app.command("serve")
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the site (development server; use gunicorn in production, see docs)."""
-    _django(debug=True)
-    _manage("runserver", f"{host}:{port}", "--noreload")
+def serve(host: str = "127.0.0.1", port: int = 8000,
+          dev: Annotated[bool, typer.Option(
+              "--dev", help="Django's development server instead of gunicorn.")] = False
+          ) -> None:
+    """Serve the site in production: gunicorn with ACUPOINT_WEB_WORKERS workers, static files
+    by WhiteNoise (collected first). Refuses to start on a database that is not migrated."""
+    _django()
+    if dev:
+        _manage("runserver", f"{host}:{port}", "--noreload")
+        return
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    pending = MigrationExecutor(connection).migration_plan(
+        MigrationExecutor(connection).loader.graph.leaf_nodes())
+    if pending:
+        console.print(f"[red]The database lacks {len(pending)} migrations:[/red] run "
+                      "`acupoint manage migrate` first (see docs/deployment.md, Upgrades).")
+        raise typer.Exit(1)
+    _manage("collectstatic", "--noinput", "--verbosity", "0")
+    connection.close()
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    sys.argv = ["acupoint serve", "--bind", f"{host}:{port}",
+                "--workers", str(settings.ACUPOINT_WEB_WORKERS), "--timeout", "120",
+                "--graceful-timeout", "30", "--access-logfile", "-",
+                "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                "acupoint.site.wsgi:application"]
+    WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
 
 
 @app.command("worker")
 def worker(batch: Annotated[bool, typer.Option(
         help="Run what is queued, then exit.")] = False) -> None:
-    """Run background tasks (evaluation runs) as they are queued."""
+    """Run background tasks (evaluation runs, imports, re-matching) as they are queued; a
+    heartbeat every half minute tells /healthz the worker is alive."""
     _django()
+    from acupoint.site.health import start_heartbeat
+
+    start_heartbeat()
     supervised(lambda: _manage("db_worker", "--no-reload", "--interval", "0.5",
                                *(["--batch"] if batch else [])))
 

@@ -179,6 +179,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 HTTPS = _flag("HTTPS", default=True)
 if not DEBUG and HTTPS:
     SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer asks over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -210,6 +212,11 @@ ACUPOINT_PAGE_SIZE = 50
 # How large an uploaded file may be, checked before its body is read; and how large the
 # sheets of a workbook may be, checked before it is opened. The defaults hold a year of a
 # large city's data (300,000 rows of 60 columns).
+# /healthz fails below this much free space on the media disk.
+ACUPOINT_MIN_FREE_DISK_MB = int(os.environ.get("ACUPOINT_MIN_FREE_DISK_MB", "1024"))
+# gunicorn workers of `acupoint serve` (each holds the engine; about 300 MB apiece).
+ACUPOINT_WEB_WORKERS = int(os.environ.get("ACUPOINT_WEB_WORKERS",
+                                          str(min(2 * (os.cpu_count() or 1) + 1, 9))))
 ACUPOINT_UPLOAD_MAX_MB = int(os.environ.get("ACUPOINT_UPLOAD_MAX_MB", "200"))
 ACUPOINT_SHEET_MAX_ROWS = int(os.environ.get("ACUPOINT_SHEET_MAX_ROWS", "1048576"))
 ACUPOINT_SHEET_MAX_COLUMNS = int(os.environ.get("ACUPOINT_SHEET_MAX_COLUMNS", "2000"))

@@ -21,4 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("vendor/vega-bundle.js", views.vega_bundle, name="vega-bundle"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,11 +1,12 @@
-"""Site-wide views: the Vega bundle served from the platform itself (no CDN)."""
+"""Site-wide views: the Vega bundle served from the platform itself (no CDN), and the health
+answer for a load balancer."""
 
 from __future__ import annotations
 
 import hashlib
 from functools import cache
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.views.decorators.http import require_GET
 
 
@@ -26,3 +27,13 @@ def vega_bundle(request: HttpRequest) -> HttpResponse:
     response["ETag"] = f'"{etag}"'
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers, a worker beat in the last two minutes and the media
+    disk has room; 503 otherwise. The details say which."""
+    from acupoint.site import health
+
+    state = health.check()
+    return JsonResponse(state.as_dict(), status=200 if state.ok else 503)

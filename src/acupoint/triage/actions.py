@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +25,14 @@ from acupoint.accounts.roles import Role
 from acupoint.engine.spec import resolved_data, spec_from_data
 from acupoint.registry.fields import ANNUAL_COLUMNS
 from acupoint.registry.models import AnnualData, District, Enterprise
-from acupoint.site.database import retried
+from acupoint.site.database import is_transient, retried
 from acupoint.triage import storing
 from acupoint.triage.computing import compute, enterprise_ids
 from acupoint.triage.models import Appeal, EvaluationResult, EvaluationRun
 
 SPECS = Path(acupoint.specs.__file__).parent / "triage"
+
+logger = logging.getLogger(__name__)
 
 
 def shipped_specs() -> list[str]:
@@ -85,6 +88,9 @@ def execute_run(run: EvaluationRun, progress: Callable[[int], None] | None = Non
     try:
         computed = compute(run, report)
     except Exception as error:  # the run records any failure for the analyst to read
+        if is_transient(error):
+            raise  # a lost connection: the task is tried again (tasks.evaluate_run)
+        logger.exception("evaluation run %s failed", run.pk)
         run.status, run.error = EvaluationRun.Status.FAILED, str(error)
         run.save(update_fields=["status", "error"])
         record(None, "triage.fail", run, after={"error": str(error)[:500]})
