@@ -75,7 +75,7 @@ def test_a_fault_in_the_worker_is_recorded_on_the_batch_and_the_file_removed(
     stored = batch.upload
     finished = actions.run_queued_import(batch.pk)
     assert finished.status == ImportBatch.Status.REJECTED
-    assert finished.errors[0]["code"] == "import_failed"
+    assert finished.errors[0]["code"] == "import_failed" and finished.errors[0]["params"]["ref"]
     assert not Path(stored).exists() and not finished.upload
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import models
@@ -35,6 +36,10 @@ def record(actor, action: str, obj: models.Model | None = None, *, object_type: 
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    # Each app's state changes in its own log too: acupoint.registry, acupoint.triage, …
+    logging.getLogger(f"acupoint.{action.split('.')[0]}").info(
+        "%s by %s on %s %s", action, actor_obj.get_username() if actor_obj else "system",
+        object_type, object_id)
     return AuditEntry.objects.create(
         actor=actor_obj,
         actor_name=actor_obj.get_username() if actor_obj else "system",

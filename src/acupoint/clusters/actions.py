@@ -8,6 +8,7 @@ into the clusters' status history, and nothing changes it afterwards.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,6 +40,8 @@ from acupoint.clusters.models import (
 from acupoint.engine.spec import SpecError, parse_spec
 from acupoint.registry.models import Cluster, Enterprise
 from acupoint.site.engine_messages import translated
+
+logger = logging.getLogger(__name__)
 
 
 def default_framework() -> str:
@@ -116,6 +119,8 @@ def do_assess(acting_user, *, year: int, quarter: int | None = None,
                              or management.Decision(now[item.cluster], 0, "")]])
         record(acting_user, "clusters.assess", assessment,
                after={"period": period, "fund": str(fund)})
+    logger.info("assessment of %s computed: %s clusters, %s without a report", period,
+                len(computed.outcomes), len(computed.missing_reports))
     return assessment
 
 

@@ -4,6 +4,7 @@ same import path a bureau uses, then one demo user per role."""
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from acupoint.clusters.actions import do_apply_membership
 from acupoint.demo import policies, race
 from acupoint.registry.actions import do_import_file, do_load_geography
 from acupoint.registry.models import Cluster, District, Enterprise, ImportBatch
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ def load_city(directory: Path, progress=None) -> list[ImportBatch]:
     do_apply_membership(None)
     race.seed()
     policies.seed(demo_enterprise())
+    logger.info("demo city loaded from %s", directory)
     return batches
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import functools
+import logging
 import operator
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ from acupoint.engine.policy import (
     granted_column,
 )
 from acupoint.engine.rowwise import compile_row
+
+logger = logging.getLogger(__name__)
 
 ELIGIBLE, INELIGIBLE, UNKNOWN = "eligible", "ineligible", "unknown"
 ENTITY = "credit_code"
@@ -440,6 +443,7 @@ class Matcher:
                     rows += batch.num_rows
             finally:
                 close()
+        logger.info("%s clauses matched: %s rows written to %s", len(self.plans), rows, path)
         return rows, reach
 
 

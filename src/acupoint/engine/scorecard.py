@@ -9,6 +9,7 @@ benchmark or a quota.
 from __future__ import annotations
 
 import difflib
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,6 +25,8 @@ from acupoint.engine import backends, rewards
 from acupoint.engine import weights as weighting
 from acupoint.engine.expr import ExpressionError, Hazard, Scope, parse
 from acupoint.engine.spec import Consequence, Indicator, Level, Spec
+
+logger = logging.getLogger(__name__)
 
 EVALUATED = "_evaluated"
 POSITION = "_position"
@@ -304,6 +307,7 @@ def _safe(name: str) -> str:
 
 def evaluate(data: ir.Table, spec: Spec, params: Mapping[str, Any] | None = None) -> Evaluation:
     """Build the whole evaluation of ``spec`` over ``data`` as one Ibis expression."""
+    logger.debug("building the evaluation of spec %r", spec.name)
     return _Builder(data, spec, {**spec.values, **(params or {})}).build()
 
 

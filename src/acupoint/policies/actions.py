@@ -8,6 +8,7 @@ concerned: new matches land in their inboxes, and clauses granted without applic
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -38,6 +39,8 @@ from acupoint.policies.models import (
 )
 from acupoint.registry.models import Enterprise
 from acupoint.site.engine_messages import translated
+
+logger = logging.getLogger(__name__)
 
 # Enterprises whose matches are written in one transaction of a re-matching.
 REMATCH_CHUNK = 500
@@ -177,6 +180,8 @@ def do_rematch(acting_user, trigger: str, enterprise_ids: Iterable[int] | None =
     run.save(update_fields=["new_matches", "seconds"])
     record(acting_user, "policies.rematch", run,
            after={"trigger": trigger, "new": new, "enterprises": len(enterprises)})
+    logger.info("re-matching (%s): %s enterprises, %s new matches in %.1f s", trigger,
+                len(enterprises), new, run.seconds)
     return run
 
 

@@ -13,6 +13,7 @@ department, and past twice the limit to the leadership; the decision resolves it
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,8 @@ from acupoint.projects.wording import warning_text
 from acupoint.registry.importing.problems import Problem, describe
 from acupoint.registry.importing.reading import UnreadableFile, open_sheets
 from acupoint.registry.importing.sheets import SheetProblem
+
+logger = logging.getLogger(__name__)
 
 PROJECT_FIELDS = ["name", "investor", "enterprise", "industry_code", "planned_investment",
                   "district", "cluster", "land_parcel", "land_area_mu", "lead_department",
@@ -260,6 +263,7 @@ def do_escalate_overdue(actor, today: dt.date | None = None,
     raised: list[Escalation] = []
     for project in queryset.filter(pk__in=list(under_way)):
         raised += _escalate(actor, project, rules, today, under_way[project.pk])
+    logger.info("overdue check of %s: %s stages escalated", today, len(raised))
     return raised
 
 

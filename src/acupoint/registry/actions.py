@@ -26,6 +26,7 @@ from acupoint.registry.models import CalendarDay, Cluster, District, ImportBatch
 from acupoint.registry.selectors import import_lookups
 from acupoint.registry.signals import import_finished
 from acupoint.site.database import retried
+from acupoint.site.logs import new_reference
 
 logger = logging.getLogger(__name__)
 
@@ -70,10 +71,11 @@ def run_queued_import(batch_id: int) -> ImportBatch:
         retried(lambda: do_import_file(batch.user, path, original_name=batch.file_name,
                                        source=batch.source, progress=progress, batch=batch))
     except Exception:  # the batch tells the user; the log keeps the traceback
-        logger.exception("import batch %s failed", batch_id)
+        reference = new_reference()
+        logger.exception("import batch %s failed", batch_id, extra={"ref": reference})
         ImportBatch.objects.filter(pk=batch_id).update(
             status=ImportBatch.Status.REJECTED,
-            errors=[Problem(None, "", "import_failed").as_dict()])
+            errors=[Problem(None, "", "import_failed", {"ref": reference}).as_dict()])
     finally:
         path.unlink(missing_ok=True)
         ImportBatch.objects.filter(pk=batch_id).update(upload="")

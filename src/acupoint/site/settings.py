@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "acupoint.site.middleware.WorkingCalendarMiddleware",
     "acupoint.site.middleware.UploadLimitMiddleware",
     "acupoint.site.middleware.BusyDatabaseMiddleware",
+    "acupoint.site.logs.SlowRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its page.
     "axes.middleware.AxesMiddleware",
@@ -200,12 +201,26 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
     "frame-ancestors": ["'none'"],
 }}
 
+# Logs: key=value lines (one entry per line, a traceback below it) to stdout and to a file
+# that rotates at 50 MB, ten files kept (ACUPOINT_LOG_DIR, default var/log).
+LOG_DIR = Path(os.environ.get("ACUPOINT_LOG_DIR", VAR_DIR / "log"))
+LOG_DIR.mkdir(parents=True, exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {"keyvalue": {"()": "acupoint.site.logs.KeyValueFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "keyvalue"},
+        "file": {"class": "logging.handlers.RotatingFileHandler", "formatter": "keyvalue",
+                 "filename": str(LOG_DIR / "acupoint.log"), "maxBytes": 50 * 1024 * 1024,
+                 "backupCount": 10, "encoding": "utf-8"},
+    },
+    "root": {"handlers": ["console", "file"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"acupoint": {"level": os.environ.get("ACUPOINT_LOG_LEVEL", "INFO")}},
 }
+# Requests and queries slower than these are logged (milliseconds).
+ACUPOINT_SLOW_REQUEST_MS = int(os.environ.get("ACUPOINT_SLOW_REQUEST_MS", "3000"))
+ACUPOINT_SLOW_QUERY_MS = int(os.environ.get("ACUPOINT_SLOW_QUERY_MS", "1000"))
 
 ACUPOINT_PAGE_SIZE = 50
 

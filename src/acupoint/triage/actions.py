@@ -26,6 +26,7 @@ from acupoint.engine.spec import resolved_data, spec_from_data
 from acupoint.registry.fields import ANNUAL_COLUMNS
 from acupoint.registry.models import AnnualData, District, Enterprise
 from acupoint.site.database import is_transient, retried
+from acupoint.site.logs import new_reference
 from acupoint.triage import storing
 from acupoint.triage.computing import compute, enterprise_ids
 from acupoint.triage.models import Appeal, EvaluationResult, EvaluationRun
@@ -90,9 +91,11 @@ def execute_run(run: EvaluationRun, progress: Callable[[int], None] | None = Non
     except Exception as error:  # the run records any failure for the analyst to read
         if is_transient(error):
             raise  # a lost connection: the task is tried again (tasks.evaluate_run)
-        logger.exception("evaluation run %s failed", run.pk)
+        reference = new_reference()
+        logger.exception("evaluation run %s failed", run.pk, extra={"ref": reference})
         run.status, run.error = EvaluationRun.Status.FAILED, str(error)
-        run.save(update_fields=["status", "error"])
+        run.meta = {**(run.meta or {}), "log_reference": reference}
+        run.save(update_fields=["status", "error", "meta"])
         record(None, "triage.fail", run, after={"error": str(error)[:500]})
         return
     firms = enterprise_ids(run.district_id)

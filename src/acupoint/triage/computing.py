@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from acupoint.engine.spec import Spec, spec_from_data
 from acupoint.engine.uncertainty import analyse
 from acupoint.registry.models import Enterprise
 from acupoint.triage import history, inputs
+
+logger = logging.getLogger(__name__)
 
 
 def enterprise_ids(district_id: int | None) -> dict[str, int]:
@@ -121,6 +124,7 @@ def compute(run: Any, progress: Callable[[int], None] | None = None,
     """Evaluate ``run`` (its stored spec, or ``spec_data`` for a what-if) on current data,
     with ``draws`` uncertainty draws for class robustness (the configured number if None)."""
     report = progress or (lambda percent: None)
+    logger.info("evaluating run %s: %s over %s", run.pk, run.spec_name, run.year)
     spec = spec_from_data(spec_data or run.spec_data, run.spec_name)
     earlier = range(run.year - inputs.HISTORY_YEARS, run.year)
     published = history.published_classes(years=earlier)

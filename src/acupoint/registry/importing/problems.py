@@ -32,7 +32,7 @@ MESSAGES = {
                                     "most %(limit)s MB are read. Split the file."),
     "workbook_malformed": _("The workbook is malformed: %(reason)s"),
     "import_failed": _("The import stopped on an unexpected fault; nothing was saved. The "
-                       "administrator finds the details in the log."),
+                       "administrator finds the details in the log under %(ref)s."),
     "undecodable": _("The file cannot be decoded as %(encoding)s near byte %(position)s; save it "
                      "as UTF-8 or GBK."),
     "malformed_csv": _("The CSV file is malformed: %(reason)s"),
