@@ -375,6 +375,39 @@ def demo(
             background.wait(timeout=30)
 
 
+@app.command("backup")
+def backup_command(out: Annotated[Path, typer.Option(
+        help="Folder for the archive.")] = Path("backups")) -> None:
+    """Write the database and the uploaded files into one dated archive."""
+    _django()
+    from acupoint.site.backup import backup
+
+    console.print(f"[green]Backup written:[/green] {backup(out)}")
+
+
+@app.command("restore")
+def restore_command(archive: Annotated[Path, typer.Argument(
+        exists=True, dir_okay=False, help="An archive `acupoint backup` wrote.")]) -> None:
+    """Bring an archive back into an empty database (migrated by nothing else) and an empty
+    media folder, and check every table's rows against the archive's record."""
+    _django()
+    from acupoint.site.backup import RestoreRefused, restore
+
+    try:
+        compared = restore(archive)
+    except RestoreRefused as error:
+        console.print(f"[red]Not restored:[/red] {error}")
+        raise typer.Exit(1) from None
+    differing = {table: counts for table, counts in compared.items()
+                 if counts[0] != counts[1]}
+    for table, (recorded, present) in differing.items():
+        console.print(f"[red]{table}: {recorded:,} rows recorded, {present:,} restored[/red]")
+    if differing:
+        raise typer.Exit(1)
+    console.print(f"[green]Restored[/green] {len(compared)} tables, "
+                  f"{sum(recorded for recorded, _ in compared.values()):,} rows, as recorded.")
+
+
 @app.command("manage", context_settings={"allow_extra_args": True,
                                          "ignore_unknown_options": True})
 def manage(context: typer.Context) -> None:

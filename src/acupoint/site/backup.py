@@ -1,0 +1,143 @@
+"""One dated archive holds the whole platform: the database and the uploaded files.
+
+PostgreSQL is dumped with ``pg_dump`` in its custom format (restored with ``pg_restore``);
+SQLite is copied with its online backup, so that a running site is never caught half-written.
+The archive's manifest records the rows of every table, and a restore checks them against
+what it brought back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from acupoint import __version__
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+MEDIA = "media"
+
+
+class RestoreRefused(Exception):
+    """The target is not empty, or the archive is not one of ours."""
+
+
+def table_rows() -> dict[str, int]:
+    """Rows in every table of the database (the platform's, Django's and the task queue's)."""
+    with connection.cursor() as cursor:
+        tables = sorted(connection.introspection.table_names(cursor))
+        counts = {}
+        for table in tables:
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def backup(folder: Path) -> Path:
+    """Write ``acupoint-YYYYmmdd-HHMMSS.tar`` into ``folder``; its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"acupoint-{stamp}.tar"
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        database = _dump(work)
+        manifest = {"version": __version__, "created": stamp, "engine": connection.vendor,
+                    "database": database.name, "rows": table_rows()}
+        (work / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        with tarfile.open(target, "w") as archive:
+            archive.add(work / MANIFEST, MANIFEST)
+            archive.add(database, database.name)
+            media = Path(settings.MEDIA_ROOT)
+            if media.exists():
+                archive.add(media, MEDIA)
+    logger.info("backup written to %s (%s tables)", target, len(manifest["rows"]))
+    return target
+
+
+def _dump(work: Path) -> Path:
+    if connection.vendor == "postgresql":
+        target = work / "database.dump"
+        subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target),
+                        *_pg_arguments()], check=True, env=_pg_environment())
+        return target
+    target = work / "database.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(target) as copy:
+        connection.connection.backup(copy)
+    return target
+
+
+def restore(archive_path: Path) -> dict[str, tuple[int, int]]:
+    """Bring an archive back into an empty database and media folder; per table, the rows
+    the manifest recorded and the rows now present (they must agree)."""
+    with tempfile.TemporaryDirectory() as scratch, tarfile.open(archive_path) as archive:
+        work = Path(scratch)
+        archive.extractall(work, filter="data")
+        try:
+            manifest = json.loads((work / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise RestoreRefused(f"{archive_path} holds no {MANIFEST}") from None
+        if manifest["engine"] != connection.vendor:
+            raise RestoreRefused(f"the archive holds a {manifest['engine']} database; this "
+                                 f"platform runs on {connection.vendor}")
+        _require_empty()
+        _load(work / manifest["database"])
+        media = Path(settings.MEDIA_ROOT)
+        if (work / MEDIA).exists():
+            shutil.copytree(work / MEDIA, media, dirs_exist_ok=True)
+    present = table_rows()
+    compared = {table: (rows, present.get(table, 0))
+                for table, rows in manifest["rows"].items()}
+    logger.info("restored %s (%s tables)", archive_path, len(compared))
+    return compared
+
+
+def _require_empty() -> None:
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+    if tables:
+        raise RestoreRefused(f"the database already holds {len(tables)} tables; restore into "
+                             "an empty one")
+    media = Path(settings.MEDIA_ROOT)
+    if media.exists() and any(media.iterdir()):
+        raise RestoreRefused(f"the media folder {media} is not empty")
+
+
+def _load(database: Path) -> None:
+    if connection.vendor == "postgresql":
+        connection.close()
+        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "--dbname",
+                        _pg_dbname(), str(database)], check=True, env=_pg_environment())
+        return
+    connection.close()
+    target = Path(settings.DATABASES["default"]["NAME"])
+    with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+
+
+def _pg_arguments() -> list[str]:
+    return ["--dbname", _pg_dbname()]
+
+
+def _pg_dbname() -> str:
+    config = settings.DATABASES["default"]
+    parts = {"dbname": config["NAME"], "host": config.get("HOST") or "",
+             "port": str(config.get("PORT") or ""), "user": config.get("USER") or ""}
+    return " ".join(f"{key}={value}" for key, value in parts.items() if value)
+
+
+def _pg_environment() -> dict[str, str]:
+    password = settings.DATABASES["default"].get("PASSWORD") or ""
+    return {**os.environ, **({"PGPASSWORD": password} if password else {})}
