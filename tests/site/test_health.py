@@ -29,3 +29,22 @@ def test_health_needs_a_worker_that_beat_recently_and_room_on_disk(settings):
     settings.ACUPOINT_MIN_FREE_DISK_MB = 10 ** 12
     full = client.get("/healthz")
     assert full.status_code == 503 and full.json()["disk"] is False
+
+
+def test_the_operations_page_is_for_administrators_and_shows_queue_and_workers(users):
+    from django_tasks_db.models import DBTaskResult
+
+    beat("app1:42", timezone.now())
+    DBTaskResult.objects.create(status="FAILED", args_kwargs={}, task_path=(
+        "acupoint.triage.tasks.evaluate_run"), backend_name="default",
+        run_after=timezone.now(), exception_class_path="builtins.RuntimeError",
+        traceback="…", finished_at=timezone.now())
+    admin = Client()
+    admin.force_login(users["admin"])
+    page = admin.get("/operations/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "app1:42" in text and "builtins.RuntimeError" in text
+    assert page.context["queue"].counts["FAILED"] == 1
+    analyst = Client()
+    analyst.force_login(users["analyst"])
+    assert analyst.get("/operations/").status_code == 403

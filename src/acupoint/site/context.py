@@ -31,6 +31,7 @@ NAVIGATION = (
     ("registry:district-list", _("Districts"), _ALL),
     ("registry:import", _("Import"), {Role.BUREAU_ADMIN, Role.BUREAU_ANALYST,
                                       Role.DISTRICT_OFFICER}),
+    ("operations", _("Operations"), {Role.BUREAU_ADMIN}),
 )
 
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("vendor/vega-bundle.js", views.vega_bundle, name="vega-bundle"),
     path("healthz", views.healthz, name="healthz"),
+    path("operations/", views.operations, name="operations"),
 ]

@@ -6,7 +6,11 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 
@@ -37,3 +41,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
     state = health.check()
     return JsonResponse(state.as_dict(), status=200 if state.ok else 503)
+
+
+@login_required
+def operations(request: HttpRequest) -> HttpResponse:
+    """The operator's view for bureau administrators: health, queue, recent work, size."""
+    from acupoint.accounts import scoping
+    from acupoint.registry.models import ImportBatch
+    from acupoint.site import health
+    from acupoint.site import operations as reading
+    from acupoint.triage.models import EvaluationRun
+
+    if not scoping.may_administer(request.user):
+        raise PermissionDenied(_("Only a bureau administrator sees the operations page."))
+    return render(request, "operations.html", {
+        "health": health.check(), "queue": reading.queue(), "names": reading.TASK_NAMES,
+        "heartbeats": reading.heartbeats(), "database_mb": reading.database_megabytes(),
+        "imports": ImportBatch.objects.select_related("user")[:10],
+        "runs": EvaluationRun.objects.select_related("district").order_by("-id")[:10],
+    })
