@@ -217,6 +217,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
     sys.argv = ["acupoint serve", "--bind", f"{host}:{port}",
                 "--workers", str(settings.ACUPOINT_WEB_WORKERS), "--timeout", "120",
                 "--graceful-timeout", "30", "--access-logfile", "-",
+                # systemd signals the master; no control socket in the service user's home.
+                "--no-control-socket",
                 "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
                 "acupoint.site.wsgi:application"]
     WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()

@@ -105,6 +105,7 @@ def test_the_calendar_page_shows_what_is_known_and_takes_the_bureau_s_schedule(u
     client.force_login(users["admin"])
     page = client.get(reverse("registry:calendar")).content.decode()
     assert str(workdays.known_through()) in page
+    assert "每年国务院" in page  # the yearly routine, in the bureau's language
     bad = client.post(reverse("registry:calendar"), {"year": YEAR, "text": f"{YEAR}-02-30 休"},
                       follow=True)
     assert "第 1 行" in bad.content.decode() and not CalendarDay.objects.exists()

@@ -18,13 +18,16 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
-def test_check_deploy_has_no_warnings(tmp_path):
+@pytest.mark.parametrize("proxy_redirects", ["0", "1"])
+def test_check_deploy_has_no_warnings(tmp_path, proxy_redirects):
+    """Whether the platform or the proxy in front redirects to HTTPS (SECURE_SSL_REDIRECT=0)."""
     result = _run(
         "import django, sys; django.setup();"
         "from django.core.management import call_command;"
         "call_command('check', '--deploy', '--fail-level', 'WARNING')",
         SECRET_KEY="x" * 20 + "production-secret-with-enough-entropy-1234567890",
-        ALLOWED_HOSTS="acupoint.example.gov.cn", ACUPOINT_VAR_DIR=str(tmp_path))
+        ALLOWED_HOSTS="acupoint.example.gov.cn", ACUPOINT_VAR_DIR=str(tmp_path),
+        SECURE_SSL_REDIRECT=proxy_redirects)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout + result.stderr
 

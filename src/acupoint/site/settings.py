@@ -180,6 +180,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 HTTPS = _flag("HTTPS", default=True)
 if not DEBUG and HTTPS:
     SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", default=True)
+    if not SECURE_SSL_REDIRECT:
+        # The operator declares that the proxy in front redirects HTTP to HTTPS.
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
     # A load balancer asks over plain HTTP inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
