@@ -261,6 +261,7 @@ def escalate() -> None:
     its stage's local limit, or past the reform's total of 100 working days, is raised to its
     department, and past twice the limit to the leadership."""
     _django()
+    from acupoint.clusters.actions import do_remind_tasks
     from acupoint.projects.actions import do_escalate_overdue
     from acupoint.registry.calendar import sync
 
@@ -271,6 +272,8 @@ def escalate() -> None:
                       f"{escalation.department or escalation.get_level_display()} "
                       f"({escalation.waited}/{escalation.limit} working days)")
     console.print(f"{len(raised)} overdue stages escalated")
+    reminded = do_remind_tasks(None)
+    console.print(f"{reminded} task reminders sent")
 
 
 @app.command("recompute")

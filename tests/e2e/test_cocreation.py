@@ -35,7 +35,7 @@ def test_a_demand_goes_from_enterprise_to_a_published_clause(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     _log_in(page, base, "enterprise")
-    page.get_by_role("link", name="政策共创").click()
+    page.locator("nav.main").get_by_role("link", name="政策共创", exact=True).click()
     page.click("#new-demand")
     page.fill("#id_title", DEMAND)
     page.fill("#id_text", "建议将整车项目奖励上限提高到2亿元，吸引整车企业落户。")

@@ -59,7 +59,7 @@ def test_enterprise_user_sees_own_page_in_chinese_and_is_refused_another(
     page.fill("#id_password", "enterprise-demo-2019")
     page.click("form.login button")
     page.wait_for_url(f"{live_server.url}/")
-    page.get_by_role("link", name="我的企业").click()
+    page.locator("nav.main").get_by_role("link", name="我的企业", exact=True).click()
     page.wait_for_selector("#enterprise-name")
     assert page.inner_text("#enterprise-name") == own.name
     assert "统一社会信用代码" in page.content()

@@ -19,7 +19,7 @@ def test_enterprise_sees_its_policies_and_bureau_simulates_a_change(
     page, base = browser_page, live_server.url
 
     _log_in(page, base, "enterprise")
-    page.get_by_role("link", name="我的政策").click()
+    page.locator("nav.main").get_by_role("link", name="我的政策", exact=True).click()
     page.wait_for_selector("#eligible-count")
     eligible = page.locator('article.eligible[data-clause="demo-manufacturing/'
                             'digital-transformation"]')

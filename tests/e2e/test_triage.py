@@ -32,7 +32,7 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     _log_in(page, base, "analyst")
-    page.get_by_role("link", name="亩均评价").click()
+    page.locator("nav.main").get_by_role("link", name="亩均评价", exact=True).click()
     page.select_option("#id_spec", "shandong_2019.yaml")
     page.fill("#id_year", str(YEAR))
     page.click("#start-run button")
@@ -62,7 +62,7 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     firm = User.objects.get(username="enterprise").enterprise
     _log_in(page, base, "enterprise")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.get_by_role("link", name="我的评价").click()
+    page.locator("nav.main").get_by_role("link", name="我的评价", exact=True).click()
     page.wait_for_selector("#card-name")
     assert page.inner_text("#card-name") == firm.name
     assert page.inner_text("#card-class") == run.results.get(enterprise=firm).grade
@@ -81,7 +81,7 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     page.screenshot(path=str(city_dir / "triage_card.png"), full_page=True)
 
     _log_in(page, base, "analyst")
-    page.get_by_role("link", name="异议申诉").click()
+    page.locator("nav.main").get_by_role("link", name="异议申诉", exact=True).click()
     page.locator("#appeals tbody a").first.click()
     page.check("input[name=decision][value=accept]")
     page.fill("#id_answer", "经核实，采纳更正，已重新评价。")
@@ -92,7 +92,7 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     assert appeal.corrected_run.status == EvaluationRun.Status.PUBLISHED
 
     _log_in(page, base, "enterprise")
-    page.get_by_role("link", name="我的评价").click()
+    page.locator("nav.main").get_by_role("link", name="我的评价", exact=True).click()
     page.wait_for_selector("#card-appeals")
     assert f"/triage/{appeal.corrected_run_id}/" in page.url
     assert "经核实，采纳更正" in page.inner_text("#card-appeals")

@@ -110,6 +110,9 @@ def _registered() -> None:
     _register_projects(projects)
     _register_cultivation(cultivation)
     _register_brands(brands)
+    from acupoint.notices.models import Notice
+
+    register(Notice, ScopePath(owner="user"))
 
 
 def _register_cocreation(cocreation) -> None:

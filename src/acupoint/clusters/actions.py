@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,8 @@ from acupoint.clusters.models import (
     period_label,
 )
 from acupoint.engine.spec import SpecError, parse_spec
+from acupoint.notices import sending
+from acupoint.notices.models import Kind
 from acupoint.registry.models import Cluster, Enterprise
 from acupoint.site.engine_messages import translated
 
@@ -278,6 +281,36 @@ def do_update_task(acting_user, task: Task, *, status: str, note: str = "") -> T
         record(acting_user, "clusters.task", task, before=before,
                after=snapshot(task, ["status", "note", "done_on"]))
     return task
+
+
+REMIND_BEFORE = datetime.timedelta(days=3)
+
+
+def do_remind_tasks(acting_user, today: datetime.date | None = None) -> int:
+    """The daily reminder of tasks from the joint meetings: those due within three days and
+    those overdue, to the cluster managers and district officers who own them (each once per
+    deadline and state). How many notices were sent."""
+    scoping.require_bureau(acting_user, _("Only the bureau sends task reminders."))
+    today = today or timezone.localdate()
+    url = reverse("clusters:tasks")
+    messages = []
+    with transaction.atomic():
+        for task in Task.objects.exclude(status=Task.Status.DONE).filter(
+                deadline__lte=today + REMIND_BEFORE):
+            overdue = task.deadline < today
+            readers = set(sending.cluster_managers([task.cluster_id]).values_list(
+                "pk", flat=True)) if task.cluster_id else set()
+            if task.district_id:
+                readers |= set(sending.district_officers([task.district_id]).values_list(
+                    "pk", flat=True))
+            message = sending.Message(Kind.TASK_DUE, url, {
+                "task": task.decision, "deadline": task.deadline.isoformat(),
+                "overdue": overdue}, key=f"task:{task.pk}:{task.deadline}:{overdue:d}")
+            messages += [(reader, message) for reader in readers]
+        sent = sending.send_each(messages)
+        record(acting_user, "clusters.remind_tasks", None, object_type="clusters.Task",
+               after={"day": today.isoformat(), "notices": sent})
+    return sent
 
 
 def do_update_case(acting_user, case: TransformationCase, *, status: str, progress: int,

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,8 @@ from acupoint.cocreation.models import (
     PeerPolicy,
     Round,
 )
+from acupoint.notices import sending
+from acupoint.notices.models import Kind
 from acupoint.policies.actions import do_publish_policy
 from acupoint.policies.models import CHAIN_CHOICES, SIDE_CHOICES, PolicyDocument
 from acupoint.text.amounts import largest_money
@@ -354,6 +357,9 @@ def do_answer(user, comment: Comment, decision: str, reason: str) -> int:
                              answered_at=timezone.now())
         record(user, "cocreation.comment.answer", leader,
                after={"decision": decision, "comments": count})
+        sending.send(set(group.values_list("author_id", flat=True)), sending.Message(
+            Kind.COMMENT_ANSWERED, reverse("cocreation:round", args=[leader.round_id]),
+            {"draft": leader.round.draft.title}, key=f"comment:{leader.pk}:{decision}"))
     return count
 
 

@@ -1,19 +1,57 @@
-"""The city overview: what the visitor's scope holds, at a glance."""
+"""Each role's landing page (工作台): the enterprise's own standing and next steps, a unit's
+to-dos and targets, the bureau's queue across capabilities, a participant's consultations
+and department queue; the city's figures for everyone else."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acupoint.accounts import scoping
+from acupoint.accounts.roles import Role
+from acupoint.dashboard import enterprise, todos, unit
 from acupoint.registry import selectors
 from acupoint.site import charts
 
 
 def overview(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user, today = request.user, timezone.localdate()
+    role = scoping.role_of(user)
+    if role == Role.ENTERPRISE_USER and user.enterprise_id:
+        return render(request, "dashboard/enterprise.html",
+                      {"bench": enterprise.bench(user, today)})
+    if role in (Role.DISTRICT_OFFICER, Role.CLUSTER_MANAGER):
+        return render(request, "dashboard/unit.html", {
+            "todos": todos.unit_todos(user, today), "figures": unit.figures(user)})
+    if role == Role.PARTICIPANT:
+        return render(request, "dashboard/participant.html", _participant(user, today))
+    if scoping.is_bureau(user):
+        return render(request, "dashboard/bureau.html", {
+            **_city(user), "todos": todos.bureau_queue(user, today)})
+    return render(request, "dashboard/overview.html", _city(user))
+
+
+def city(request: HttpRequest) -> HttpResponse:
+    """The city's figures within the visitor's scope, for every role."""
+    return render(request, "dashboard/overview.html", _city(request.user))
+
+
+def _participant(user, today) -> dict:
+    from acupoint.cocreation.models import Round
+    from acupoint.projects import selectors as projects
+
+    return {
+        "consultations": scoping.visible(user, Round).filter(status=Round.Status.OPEN)
+        .select_related("draft"),
+        "queues": [(department, projects.queue(user, department, today))
+                   for department in user.departments.all()],
+    }
+
+
+def _city(user) -> dict:
     context = {
         "district_count": selectors.districts(user).count(),
         "cluster_count": selectors.clusters(user).count(),
@@ -36,4 +74,4 @@ def overview(request: HttpRequest) -> HttpResponse:
                  for row in by_district], "district", "count", _("District"),
                 _("Enterprises")) if len(by_district) > 1 else None,
         })
-    return render(request, "dashboard/overview.html", context)
+    return context

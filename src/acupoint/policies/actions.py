@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,8 @@ from acupoint.engine.policy_explain import terms_of
 from acupoint.engine.rules import ELIGIBLE, UNKNOWN, Matcher
 from acupoint.engine.spec import SpecError, read_text
 from acupoint.engine.wording import in_words, number
+from acupoint.notices import sending
+from acupoint.notices.models import Kind
 from acupoint.policies import library, profiles
 from acupoint.policies.models import (
     Application,
@@ -194,7 +197,7 @@ def _store_matches(run: MatchRun, rows_by_enterprise: dict[int, list[dict]],
     with transaction.atomic():
         existing = Match.objects.filter(enterprise_id__in=rows_by_enterprise)
         known = {(match.enterprise_id, match.clause_id): match for match in existing}
-        keep, new, changed = set(), [], []
+        keep, new, changed, qualified = set(), [], [], []
         for enterprise_id, rows in rows_by_enterprise.items():
             for row in rows:
                 pair = (enterprise_id, clauses[f"{row['policy']}/{row['clause']}"])
@@ -207,16 +210,45 @@ def _store_matches(run: MatchRun, rows_by_enterprise: dict[int, list[dict]],
                     new.append(Match(enterprise_id=pair[0], clause_id=pair[1], first_seen=now,
                                      **values))
                 else:
+                    if match.status != ELIGIBLE and status == ELIGIBLE:
+                        qualified.append(match)
                     for name, value in values.items():
                         setattr(match, name, value)
                     changed.append(match)
         Match.objects.bulk_create(new, batch_size=2000)
+        _notify_new_matches(run, [match for match in new if match.status == ELIGIBLE]
+                            + qualified)
         Match.objects.bulk_update(changed, ["status", "amount", "failed", "unknown", "run"],
                                   batch_size=2000)
         stale = [match.pk for pair, match in known.items() if pair not in keep]
         Match.objects.filter(pk__in=stale).delete()
         _grant_automatic(run, day, {pk: years.get(pk) for pk in rows_by_enterprise})
     return len(new)
+
+
+def _notify_new_matches(run: MatchRun, new: list[Match]) -> None:
+    """Each firm's users hear of the clauses it newly qualifies for (new matches, and matches
+    that became eligible), with their estimated total where the amounts share one unit."""
+    if not new:
+        return
+    units = dict(PolicyClause.objects.filter(pk__in={match.clause_id for match in new})
+                 .values_list("pk", "unit"))
+    by_enterprise: dict[int, list[Match]] = {}
+    for match in new:
+        by_enterprise.setdefault(match.enterprise_id, []).append(match)
+    url = reverse("policies:mine")
+    messages = []
+    for user_id, enterprise_id in sending.enterprise_users(by_enterprise).values_list(
+            "pk", "enterprise_id"):
+        matches = by_enterprise[enterprise_id]
+        amounts = [match.amount for match in matches if match.amount is not None]
+        unit = {units.get(match.clause_id, "") for match in matches}
+        total = (number(sum(amounts), unit.pop()) if amounts and len(unit) == 1
+                 and len(amounts) == len(matches) else "")
+        messages.append((user_id, sending.Message(
+            Kind.NEW_MATCH, url, {"count": len(matches), "amount": total},
+            key=f"matches:{run.pk}")))
+    sending.send_each(messages)
 
 
 def _grant_automatic(run: MatchRun, day: dt.date, years: dict[int, int | None]) -> None:
@@ -340,6 +372,13 @@ def do_decide_application(acting_user, application: Application, status: str,
         application.save()
         record(acting_user, "policies.decide", application, before=before,
                after={"status": status, "on": on})
+        amount = (application.paid_amount if status == Application.Status.PAID
+                  else application.approved_amount)
+        sending.send(sending.enterprise_users([application.enterprise_id]), sending.Message(
+            Kind.APPLICATION_DECIDED, reverse("policies:mine"), {
+                "status": status, "clause": application.clause.title,
+                "amount": number(amount, application.clause.unit) if amount is not None
+                else ""}, key=f"application:{application.pk}:{status}"))
     return application
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,8 @@ from acupoint.engine.process import (
     overdue,
 )
 from acupoint.engine.process import stage_warnings as history_warnings
+from acupoint.notices import sending
+from acupoint.notices.models import Kind
 from acupoint.projects import ledger, selectors
 from acupoint.projects.models import (
     Approval,
@@ -245,8 +248,29 @@ def _escalate(actor, project: Project, rules: dict[str, StageRule], today: dt.da
         record(actor, "projects.escalate", escalation, after={
             "project": project.pk, "stage": late.stage, "level": int(level),
             "waited": late.working_days, "limit": late.limit, "basis": late.basis})
+        _notify_escalation(escalation)
         raised.append(escalation)
     return raised
+
+
+def _notify_escalation(escalation: Escalation) -> None:
+    """The department that holds the stage, the project's officer and district hear of it;
+    the bureau too once it reaches the leadership."""
+    project = escalation.project
+    department = escalation.department or project.waiting_on
+    readers = set(sending.district_officers([project.district_id]).values_list("pk",
+                                                                                flat=True))
+    if department is not None:
+        readers |= set(department.members.filter(is_active=True).values_list("pk", flat=True))
+    if project.officer_id:
+        readers.add(project.officer_id)
+    if escalation.level == Escalation.Level.LEADERSHIP:
+        readers |= set(sending.bureau_users().values_list("pk", flat=True))
+    sending.send(readers, sending.Message(
+        Kind.ESCALATION, reverse("projects:project", args=[project.pk]), {
+            "project": project.name, "stage": escalation.stage,
+            "waited": escalation.waited, "limit": escalation.limit},
+        key=f"escalation:{escalation.pk}"))
 
 
 @transaction.atomic

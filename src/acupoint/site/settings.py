@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "acupoint.cultivation",
     "acupoint.brands",
     "acupoint.dashboard",
+    "acupoint.notices",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "acupoint.site.context.navigation",
+                "acupoint.notices.context.unread",
             ],
         },
     }
@@ -147,6 +149,17 @@ AXES_LOCKOUT_CALLABLE = "acupoint.accounts.views.locked_out"
 AXES_VERBOSE = False
 # An API token lives this many days, and dies at once when its user's password changes.
 ACUPOINT_API_TOKEN_DAYS = int(os.environ.get("ACUPOINT_API_TOKEN_DAYS", "90"))
+
+# Notices are also e-mailed when the site has a mail server (EMAIL_HOST); the link in each
+# mail starts with ACUPOINT_SITE_URL.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "acupoint@localhost")
+ACUPOINT_NOTICE_EMAIL = bool(EMAIL_HOST)
+ACUPOINT_SITE_URL = os.environ.get("ACUPOINT_SITE_URL", "")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

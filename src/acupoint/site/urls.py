@@ -17,6 +17,7 @@ urlpatterns = [
     path("projects/", include("acupoint.projects.urls")),
     path("cultivation/", include("acupoint.cultivation.urls")),
     path("brands/", include("acupoint.brands.urls")),
+    path("notices/", include("acupoint.notices.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,8 @@ from acupoint.accounts import scoping
 from acupoint.accounts.audit import record, snapshot
 from acupoint.accounts.roles import Role
 from acupoint.engine.spec import resolved_data, spec_from_data
+from acupoint.notices import sending
+from acupoint.notices.models import Kind
 from acupoint.registry.fields import ANNUAL_COLUMNS
 from acupoint.registry.models import AnnualData, District, Enterprise
 from acupoint.site.database import is_transient, retried
@@ -213,6 +216,10 @@ def do_resolve_appeal(acting_user, appeal: Appeal, *, accept: bool, answer: str,
         appeal.save()
         record(acting_user, "triage.resolve_appeal", appeal, before=before,
                after=snapshot(appeal, ["status", "resolution", "corrected_run"]))
+        sending.send(sending.enterprise_users([appeal.enterprise_id]), sending.Message(
+            Kind.APPEAL_DECIDED, reverse("triage:appeal", args=[appeal.pk]),
+            {"field": appeal.field, "year": appeal.year, "accepted": accept},
+            key=f"appeal:{appeal.pk}"))
     return appeal
 
 
