@@ -68,6 +68,27 @@ class FactForm(forms.Form):
     value = forms.CharField(label=_("Value"), max_length=100)
 
 
+class ApplicationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(
+        attrs={"placeholder": _("Enterprise, credit code or clause")}))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("All")), ("submitted", _("to decide")), ("approved", _("approved, to pay")),
+        ("paid", _("paid")), ("rejected", _("rejected"))])
+    policy = forms.ChoiceField(label=_("Policy"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    since = forms.DateField(label=_("Submitted from"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("to"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, documents=(), districts=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].choices = [("", _("All"))] + [
+            (document.policy_id, document.title) for document in documents]
+        self.fields["district"].choices = [("", _("All"))] + [
+            (district.code, district.name) for district in districts]
+
+
 class DecisionForm(forms.Form):
     status = forms.ChoiceField(label=_("Decision"), choices=[
         (Application.Status.APPROVED, _("approve")), (Application.Status.REJECTED, _("reject")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Case, Count, Q, QuerySet, Sum, Value, When
 
 from acupoint.accounts import scoping
 from acupoint.policies.models import Application, Match, PolicyClause, PolicyDocument, Rating
@@ -94,6 +94,42 @@ def delivery(user, clause_ids=None) -> Delivery:
         median_days_to_payment=statistics.median(span.days for span in spans)
         if spans else None,
         exact_days=all(span.exact for span in spans))
+
+
+# The list's status filter: what is waiting for a decision, for payment, or finished.
+APPLICATION_STATES = {
+    "submitted": (Application.Status.SUBMITTED, Application.Status.PENDING_VERIFICATION),
+    "approved": (Application.Status.APPROVED,),
+    "paid": (Application.Status.PAID,),
+    "rejected": (Application.Status.REJECTED,),
+}
+
+
+def applications(user, *, status: str = "", policy: str = "", district: str = "",
+                 since=None, until=None, search: str = "") -> QuerySet[Application]:
+    """The applications the user may see, filtered; those waiting for a decision first, then
+    those waiting for payment, each newest first."""
+    queryset = (scoping.visible(user, Application)
+                .select_related("enterprise", "enterprise__district", "clause",
+                                "clause__document"))
+    if status in APPLICATION_STATES:
+        queryset = queryset.filter(status__in=APPLICATION_STATES[status])
+    if policy:
+        queryset = queryset.filter(clause__document__policy_id=policy)
+    if district:
+        queryset = queryset.filter(enterprise__district__code=district)
+    if since:
+        queryset = queryset.filter(submitted_on__gte=since)
+    if until:
+        queryset = queryset.filter(submitted_on__lte=until)
+    if search.strip():
+        term = search.strip()
+        queryset = queryset.filter(Q(enterprise__name__contains=term)
+                                   | Q(enterprise__credit_code__startswith=term.upper())
+                                   | Q(clause__title__contains=term))
+    waiting_first = Case(*(When(status__in=states, then=Value(order)) for order, states in
+                           enumerate(APPLICATION_STATES.values())), default=Value(9))
+    return queryset.order_by(waiting_first, "-submitted_on", "-pk")
 
 
 def applications_by_clause(user) -> dict[int, dict[str, int]]:

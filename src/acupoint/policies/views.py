@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,6 +29,7 @@ from acupoint.policies import (
     tasks,
 )
 from acupoint.policies.forms import (
+    ApplicationFilterForm,
     DecisionForm,
     FactForm,
     PolicyFileForm,
@@ -43,6 +46,7 @@ from acupoint.policies.models import (
     PolicyDocument,
     Rating,
 )
+from acupoint.registry import selectors as registry_selectors
 from acupoint.registry.models import Enterprise
 from acupoint.site import charts
 from acupoint.site.downloads import file_response
@@ -296,11 +300,20 @@ def simulate(request: HttpRequest, policy_id: str) -> HttpResponse:
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     _data_role(request)
-    applications = (scoping.visible(request.user, Application)
-                    .select_related("enterprise", "clause", "clause__document")
-                    .order_by("status", "-submitted_on")[:300])
+    filters = ApplicationFilterForm(request.GET or None,
+                                    documents=selectors.documents(request.user),
+                                    districts=registry_selectors.districts(request.user))
+    chosen = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    queryset = selectors.applications(
+        request.user, status=chosen.get("status", ""), policy=chosen.get("policy", ""),
+        district=chosen.get("district", ""), since=chosen.get("since"),
+        until=chosen.get("until"), search=chosen.get("q", ""))
+    page = Paginator(queryset, settings.ACUPOINT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "policies/applications.html", {
-        "applications": applications, "bureau": scoping.is_bureau(request.user),
+        "page": page, "filters": filters, "query": query.urlencode(),
+        "bureau": scoping.is_bureau(request.user),
         "form": DecisionForm(initial={"on": timezone.localdate()})})
 
 
