@@ -23,7 +23,7 @@ from acupoint.notices.sentences import sentence
 from acupoint.policies import actions as policies
 from acupoint.policies.models import Match, MatchRun, PolicyClause
 from acupoint.triage.actions import do_file_appeal, do_resolve_appeal
-from tests.conftest import computed_run
+from tests.conftest import computed_run, load_city_and_users
 
 pytestmark = pytest.mark.django_db
 
@@ -138,10 +138,13 @@ def test_notices_are_mailed_where_a_mail_server_is_set(users, settings,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_same_notice_sent_at_once_is_kept_once(users):
+def test_the_same_notice_sent_at_once_is_kept_once(city_dir):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers are tested on PostgreSQL (the second pass of make test)")
-    reader = users["cluster"]
+    from acupoint.accounts.models import User
+
+    load_city_and_users(city_dir)  # a transactional test starts from an empty database
+    reader = User.objects.get(username="cluster")
     message = sending.Message(Kind.TASK_DUE, "/clusters/tasks/", {
         "task": "报送数据", "deadline": "2026-12-07", "overdue": False}, key="race")
     barrier = threading.Barrier(8)
