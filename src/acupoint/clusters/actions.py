@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -295,14 +296,18 @@ def do_remind_tasks(acting_user, today: datetime.date | None = None) -> int:
     url = reverse("clusters:tasks")
     messages = []
     with transaction.atomic():
-        for task in Task.objects.exclude(status=Task.Status.DONE).filter(
-                deadline__lte=today + REMIND_BEFORE):
+        tasks = list(Task.objects.exclude(status=Task.Status.DONE).filter(
+            deadline__lte=today + REMIND_BEFORE))
+        managers, officers = defaultdict(set), defaultdict(set)
+        for pk, cluster_id in sending.cluster_managers(
+                {task.cluster_id for task in tasks}).values_list("pk", "cluster_id"):
+            managers[cluster_id].add(pk)
+        for pk, district_id in sending.district_officers(
+                {task.district_id for task in tasks}).values_list("pk", "district_id"):
+            officers[district_id].add(pk)
+        for task in tasks:
             overdue = task.deadline < today
-            readers = set(sending.cluster_managers([task.cluster_id]).values_list(
-                "pk", flat=True)) if task.cluster_id else set()
-            if task.district_id:
-                readers |= set(sending.district_officers([task.district_id]).values_list(
-                    "pk", flat=True))
+            readers = managers[task.cluster_id] | officers[task.district_id]
             message = sending.Message(Kind.TASK_DUE, url, {
                 "task": task.decision, "deadline": task.deadline.isoformat(),
                 "overdue": overdue}, key=f"task:{task.pk}:{task.deadline}:{overdue:d}")

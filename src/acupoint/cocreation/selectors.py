@@ -30,6 +30,11 @@ def rounds(user) -> QuerySet[Round]:
     return scoping.visible(user, Round).select_related("draft", "version")
 
 
+def open_rounds(user) -> QuerySet[Round]:
+    """The consultations the user may take part in now."""
+    return rounds(user).filter(status=Round.Status.OPEN)
+
+
 def comments(user, consultation: Round) -> QuerySet[Comment]:
     return (scoping.visible(user, Comment).filter(round=consultation)
             .select_related("clause", "author", "group").prefetch_related("revisions"))

@@ -104,7 +104,8 @@ def _policies(user, view: EnterpriseBench) -> None:
 
 
 def _ongoing(user, view: EnterpriseBench) -> None:
-    from acupoint.cocreation.models import Demand, Round
+    from acupoint.cocreation.models import Demand
+    from acupoint.cocreation.selectors import open_rounds
     from acupoint.policies.models import Application
     from acupoint.projects.models import Project
     from acupoint.triage.models import Appeal
@@ -116,8 +117,7 @@ def _ongoing(user, view: EnterpriseBench) -> None:
     view.appeals = list(visible(user, Appeal).filter(enterprise=view.enterprise)[:SHOWN])
     view.demands = list(visible(user, Demand)[:SHOWN])
     view.projects = list(visible(user, Project).filter(enterprise=view.enterprise)[:SHOWN])
-    view.consultations = list(visible(user, Round).filter(status=Round.Status.OPEN)
-                              .select_related("draft")[:SHOWN])
+    view.consultations = list(open_rounds(user)[:SHOWN])
 
 
 def timeline(application) -> list[Step]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from acupoint.accounts import scoping
+from acupoint.accounts.roles import Role
 
 DUE_SOON = dt.timedelta(days=14)
 EXPIRING_SOON = dt.timedelta(days=90)
@@ -95,7 +95,8 @@ def unit_todos(user, today: dt.date) -> list[Todo]:
 
     visible = scoping.visible
     period = previous_quarter(today)
-    unreported = scoping.clusters_with_inputs(user).exclude(reports__period=period)
+    unreported = list(scoping.clusters_with_inputs(user).exclude(reports__period=period)
+                      .values_list("code", flat=True))
     tasks = visible(user, Task).exclude(status=Task.Status.DONE)
     overdue_tasks = tasks.filter(deadline__lt=today).count()
     items = [
@@ -108,10 +109,10 @@ def unit_todos(user, today: dt.date) -> list[Todo]:
             resolved_on__isnull=True).count(), reverse("projects:board"), RESOURCES,
              urgent=True),
         Todo("reports", _("Cluster figures for %(period)s to report") % {"period": period},
-             unreported.count(), reverse("clusters:cluster", args=[unreported[0].code])
-             if unreported.count() == 1 else reverse("clusters:overview"), CLUSTERS),
+             len(unreported), reverse("clusters:cluster", args=unreported)
+             if len(unreported) == 1 else reverse("clusters:overview"), CLUSTERS),
     ]
-    if scoping.role_of(user) == "district_officer":
+    if scoping.role_of(user) == Role.DISTRICT_OFFICER:
         items[:0] = [
             Todo("appeals", _("Appeals to check"), visible(user, Appeal).filter(
                 status=Appeal.Status.OPEN).count(), reverse("triage:appeals"), RESOURCES,
@@ -120,7 +121,7 @@ def unit_todos(user, today: dt.date) -> list[Todo]:
                  visible(user, Recognition).filter(status=ApplicationStatus.SUBMITTED).count(),
                  reverse("cultivation:applications"), CULTIVATION),
             Todo("brand_recommendations", _("Brand entries to recommend"),
-                 visible(user, Entry).filter(Q(status=Entry.Status.SUBMITTED)).count(),
+                 visible(user, Entry).filter(status=Entry.Status.SUBMITTED).count(),
                  reverse("brands:hub"), CULTIVATION),
         ]
     return items

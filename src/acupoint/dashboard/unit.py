@@ -23,6 +23,7 @@ def figures(user) -> UnitFigures:
     from acupoint.clusters.models import Assessment, AssessmentResult
     from acupoint.registry import selectors
     from acupoint.triage.models import EvaluationResult, EvaluationRun
+    from acupoint.triage.selectors import distribution
 
     unit = user.district or user.cluster
     view = UnitFigures(str(unit), selectors.enterprises(user).count())
@@ -35,7 +36,7 @@ def figures(user) -> UnitFigures:
     newest = results.order_by("-run__year", "-run__pk").values_list("run", flat=True).first()
     if newest is not None:
         view.run = EvaluationRun.objects.get(pk=newest)
-        counts = Counter(results.filter(run=newest).values_list("grade", flat=True))
+        counts = distribution(results.filter(run=newest), "run_id").get(newest, Counter())
         view.classes = sorted((grade or "—", count) for grade, count in counts.items())
     latest = scoping.visible(user, Assessment).filter(
         status=Assessment.Status.PUBLISHED).order_by("-period").first()

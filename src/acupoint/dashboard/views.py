@@ -40,14 +40,13 @@ def city(request: HttpRequest) -> HttpResponse:
 
 
 def _participant(user, today) -> dict:
-    from acupoint.cocreation.models import Round
+    from acupoint.cocreation.selectors import open_rounds
     from acupoint.projects import selectors as projects
 
     return {
-        "consultations": scoping.visible(user, Round).filter(status=Round.Status.OPEN)
-        .select_related("draft"),
+        "consultations": open_rounds(user),
         "queues": [(department, projects.queue(user, department, today))
-                   for department in user.departments.all()],
+                   for department in projects.departments_of(user)],
     }
 
 

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from acupoint import __version__
 
@@ -34,10 +34,12 @@ class RestoreRefused(Exception):
     """The target is not empty, or the archive is not one of ours."""
 
 
-def table_rows() -> dict[str, int]:
-    """Rows in every table of the database (the platform's, Django's and the task queue's)."""
-    with connection.cursor() as cursor:
-        tables = sorted(connection.introspection.table_names(cursor))
+def table_rows(cursor=None) -> dict[str, int]:
+    """Rows in every table of the database (the platform's, Django's and the task queue's),
+    counted through `cursor` (by default one on the site's database)."""
+    with connection.cursor() as own:
+        tables = sorted(connection.introspection.table_names(own))
+        cursor = cursor or own
         counts = {}
         for table in tables:
             cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
@@ -52,9 +54,9 @@ def backup(folder: Path) -> Path:
     target = folder / f"acupoint-{stamp}.tar"
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        database = _dump(work)
+        database, rows = _dump(work)
         manifest = {"version": __version__, "created": stamp, "engine": connection.vendor,
-                    "database": database.name, "rows": table_rows()}
+                    "database": database.name, "rows": rows}
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         with tarfile.open(target, "w") as archive:
             archive.add(work / MANIFEST, MANIFEST)
@@ -66,17 +68,27 @@ def backup(folder: Path) -> Path:
     return target
 
 
-def _dump(work: Path) -> Path:
+def _dump(work: Path) -> tuple[Path, dict[str, int]]:
+    """The database's copy and the rows of each table, counted in the copy's own snapshot
+    (a site at work while the backup runs would otherwise make a faithful restore look
+    short)."""
     if connection.vendor == "postgresql":
         target = work / "database.dump"
-        subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target),
-                        *_pg_arguments()], check=True, env=_pg_environment())
-        return target
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            rows = table_rows()
+            subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target),
+                            f"--snapshot={snapshot}", "--dbname", _pg_dbname()], check=True,
+                           env=_pg_environment())
+        return target, rows
     target = work / "database.sqlite3"
     connection.ensure_connection()
     with sqlite3.connect(target) as copy:
         connection.connection.backup(copy)
-    return target
+        rows = table_rows(copy.cursor())
+    return target, rows
 
 
 def restore(archive_path: Path) -> dict[str, tuple[int, int]]:
@@ -125,10 +137,6 @@ def _load(database: Path) -> None:
     target = Path(settings.DATABASES["default"]["NAME"])
     with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
-
-
-def _pg_arguments() -> list[str]:
-    return ["--dbname", _pg_dbname()]
 
 
 def _pg_dbname() -> str:

@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import threading
+import time
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -87,7 +88,7 @@ def start_heartbeat() -> threading.Thread:
                 logger.warning("heartbeat not recorded", exc_info=True)
             finally:
                 connection.close()
-            threading.Event().wait(BEAT_EVERY.total_seconds())
+            time.sleep(BEAT_EVERY.total_seconds())
 
     thread = threading.Thread(target=loop, name="heartbeat", daemon=True)
     thread.start()

@@ -55,7 +55,7 @@ def operations(request: HttpRequest) -> HttpResponse:
     if not scoping.may_administer(request.user):
         raise PermissionDenied(_("Only a bureau administrator sees the operations page."))
     return render(request, "operations.html", {
-        "health": health.check(), "queue": reading.queue(), "names": reading.TASK_NAMES,
+        "health": health.check(), "queue": reading.queue(),
         "heartbeats": reading.heartbeats(), "database_mb": reading.database_megabytes(),
         "imports": ImportBatch.objects.select_related("user")[:10],
         "runs": EvaluationRun.objects.select_related("district").order_by("-id")[:10],
