@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -81,3 +82,13 @@ def require(flag: str, reason: str) -> None:
     if os.environ.get(flag):
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def follow_menu(page, name: str) -> None:
+    """Click the main menu's entry called ``name``, opening its group first."""
+    label = re.compile(f"^{re.escape(name)}$")
+    link = page.locator("nav.main a").filter(has_text=label)
+    if not link.is_visible():
+        page.locator("nav.main details").filter(
+            has=page.locator("a").filter(has_text=label)).locator("summary").click()
+    link.click()

@@ -107,8 +107,14 @@ def test_pools_rank_ready_firms_and_export_them(users):
     enterprise = firm(users)
     client = client_for(users["analyst"])
     html = client.get(reverse("cultivation:pools")).content.decode()
-    assert 'data-rung="innovative_sme"' in html and enterprise.name in html
-    assert 'id="targets"' in html
+    assert 'data-rung="innovative_sme"' in html and 'id="targets"' in html
+    opened = client.get(reverse("cultivation:pools"), {
+        "rung": "innovative_sme", "q": enterprise.credit_code}).content.decode()
+    table = opened.split('id="candidates"')[1].split("</table>")[0]
+    assert enterprise.name in table and table.count("<tr>") == 2  # the header and the firm
+    missing = client.get(reverse("cultivation:pools"), {
+        "rung": "innovative_sme", "q": "no-such-firm"}).content.decode()
+    assert 'class="empty"' in missing
     book = openpyxl.load_workbook(io.BytesIO(b"".join(
         client.get(reverse("cultivation:pools-export")).streaming_content)))
     rows = list(book.worksheets[0].iter_rows(values_only=True))

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from docx import Document
 
-from tests.conftest import load_city_and_users
+from tests.conftest import follow_menu, load_city_and_users
 from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
 from tests.e2e.test_triage import _log_in
 
@@ -35,7 +35,7 @@ def test_a_demand_goes_from_enterprise_to_a_published_clause(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     _log_in(page, base, "enterprise")
-    page.locator("nav.main").get_by_role("link", name="政策共创", exact=True).click()
+    follow_menu(page, "政策共创")
     page.click("#new-demand")
     page.fill("#id_title", DEMAND)
     page.fill("#id_text", "建议将整车项目奖励上限提高到2亿元，吸引整车企业落户。")

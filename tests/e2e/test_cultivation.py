@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import load_city_and_users
+from tests.conftest import follow_menu, load_city_and_users
 from tests.cultivation.test_actions import INNOVATIVE_GAP, firm, officer_of
 from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
 from tests.e2e.test_triage import _log_in
@@ -27,7 +27,7 @@ def test_an_enterprise_applies_its_district_recommends_and_the_bureau_forwards(
     page, base = browser_page, live_server.url
 
     _log_in(page, base, "enterprise")
-    page.locator("nav.main").get_by_role("link", name="梯度培育", exact=True).click()
+    follow_menu(page, "梯度培育")
     next_rung = page.locator("#next-rung")
     assert "科技和创新型中小企业" in next_rung.inner_text()  # the 2026 name of the first rung
     assert "山东省工业和信息化厅" in page.locator("#next-grantor").inner_text()
@@ -66,7 +66,7 @@ def test_an_enterprise_applies_its_district_recommends_and_the_bureau_forwards(
     page.screenshot(path="/tmp/cultivation-applications.png", full_page=True)
 
     _log_in(page, base, "enterprise")
-    page.locator("nav.main").get_by_role("link", name="梯度培育", exact=True).click()
+    follow_menu(page, "梯度培育")
     titles = page.locator("#titles").inner_text()
     assert "科技和创新型中小企业" in titles and "鲁工信中小〔2026〕31号" in titles
     assert "山东省工业和信息化厅" in titles

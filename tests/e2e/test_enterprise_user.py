@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connections
 
-from tests.conftest import chromium_path, load_city_and_users, require
+from tests.conftest import chromium_path, follow_menu, load_city_and_users, require
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +59,7 @@ def test_enterprise_user_sees_own_page_in_chinese_and_is_refused_another(
     page.fill("#id_password", "enterprise-demo-2019")
     page.click("form.login button")
     page.wait_for_url(f"{live_server.url}/")
-    page.locator("nav.main").get_by_role("link", name="我的企业", exact=True).click()
+    follow_menu(page, "我的企业")
     page.wait_for_selector("#enterprise-name")
     assert page.inner_text("#enterprise-name") == own.name
     assert "统一社会信用代码" in page.content()

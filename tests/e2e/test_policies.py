@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import load_city_and_users
+from tests.conftest import follow_menu, load_city_and_users
 from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
 from tests.e2e.test_triage import _log_in
 
@@ -19,7 +19,7 @@ def test_enterprise_sees_its_policies_and_bureau_simulates_a_change(
     page, base = browser_page, live_server.url
 
     _log_in(page, base, "enterprise")
-    page.locator("nav.main").get_by_role("link", name="我的政策", exact=True).click()
+    follow_menu(page, "我的政策")
     page.wait_for_selector("#eligible-count")
     eligible = page.locator('article.eligible[data-clause="demo-manufacturing/'
                             'digital-transformation"]')

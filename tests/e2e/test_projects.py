@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import load_city_and_users
+from tests.conftest import follow_menu, load_city_and_users
 from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
 from tests.e2e.test_triage import _log_in
 
@@ -49,7 +49,7 @@ def test_an_officer_records_a_stage_and_the_overdue_stage_reaches_its_department
     page, base = browser_page, live_server.url
 
     _log_in(page, base, "huangdao")
-    page.locator("nav.main").get_by_role("link", name="项目", exact=True).click()
+    follow_menu(page, "项目")
     assert _column_of(page, project.pk) == "registration"
     page.click(f"li.project-card[data-project='{project.pk}'] a")
     form = page.locator("#accept-application")
@@ -76,7 +76,7 @@ def test_an_officer_records_a_stage_and_the_overdue_stage_reaches_its_department
 
     _log_in(page, base, "ziran")
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.locator("nav.main").get_by_role("link", name="本部门", exact=True).click()
+    follow_menu(page, "本部门")
     page.get_by_role("link", name="市自然资源和规划局").click()
     overdue = page.locator(f"#overdue tr[data-project='{project.pk}']")
     assert "立项用地规划许可" in overdue.inner_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CITY_YEARS, load_city_and_users
+from tests.conftest import CITY_YEARS, follow_menu, load_city_and_users
 from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
 from tests.e2e.test_triage import _log_in
 
@@ -23,7 +23,7 @@ def test_bureau_publishes_manager_sees_result_and_updates_task(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     _log_in(page, base, "analyst")
-    page.locator("nav.main").get_by_role("link", name="集聚区赛马", exact=True).click()
+    follow_menu(page, "集聚区赛马")
     page.wait_for_selector("[data-chart-map], #chart-map, [data-chart]")
     page.fill("#id_year", str(YEAR))
     page.fill("#id_fund", "5000")
@@ -46,7 +46,7 @@ def test_bureau_publishes_manager_sees_result_and_updates_task(
         task.save()
     _log_in(page, base, "cluster")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.locator("nav.main").get_by_role("link", name="集聚区赛马", exact=True).click()
+    follow_menu(page, "集聚区赛马")
     page.get_by_role("link", name=manager.cluster.name).first.click()
     page.wait_for_selector("#latest-result")
     result = assessment.results.get(cluster=manager.cluster)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CITY_YEARS, load_city_and_users
+from tests.conftest import CITY_YEARS, follow_menu, load_city_and_users
 from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     _log_in(page, base, "analyst")
-    page.locator("nav.main").get_by_role("link", name="亩均评价", exact=True).click()
+    follow_menu(page, "亩均评价")
     page.select_option("#id_spec", "shandong_2019.yaml")
     page.fill("#id_year", str(YEAR))
     page.click("#start-run button")
@@ -62,7 +62,7 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     firm = User.objects.get(username="enterprise").enterprise
     _log_in(page, base, "enterprise")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.locator("nav.main").get_by_role("link", name="我的评价", exact=True).click()
+    follow_menu(page, "我的评价")
     page.wait_for_selector("#card-name")
     assert page.inner_text("#card-name") == firm.name
     assert page.inner_text("#card-class") == run.results.get(enterprise=firm).grade
@@ -81,7 +81,7 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     page.screenshot(path=str(city_dir / "triage_card.png"), full_page=True)
 
     _log_in(page, base, "analyst")
-    page.locator("nav.main").get_by_role("link", name="异议申诉", exact=True).click()
+    follow_menu(page, "异议申诉")
     page.locator("#appeals tbody a").first.click()
     page.check("input[name=decision][value=accept]")
     page.fill("#id_answer", "经核实，采纳更正，已重新评价。")
@@ -92,7 +92,7 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     assert appeal.corrected_run.status == EvaluationRun.Status.PUBLISHED
 
     _log_in(page, base, "enterprise")
-    page.locator("nav.main").get_by_role("link", name="我的评价", exact=True).click()
+    follow_menu(page, "我的评价")
     page.wait_for_selector("#card-appeals")
     assert f"/triage/{appeal.corrected_run_id}/" in page.url
     assert "经核实，采纳更正" in page.inner_text("#card-appeals")

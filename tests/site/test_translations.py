@@ -19,8 +19,11 @@ def test_every_string_is_translated_and_the_mo_file_matches():
     with (CATALOGUE / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     for entry in po:
-        if not entry.msgid_plural:
-            assert compiled.gettext(entry.msgid) == entry.msgstr, entry.msgid
+        if entry.msgid_plural:
+            continue
+        found = (compiled.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt
+                 else compiled.gettext(entry.msgid))
+        assert found == entry.msgstr, entry.msgid
 
 
 def test_chinese_is_the_default_language():

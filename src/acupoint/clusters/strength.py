@@ -7,10 +7,12 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import ibis
 import pyarrow as pa
+from django.db.models import Sum
 
 from acupoint.accounts import scoping
 from acupoint.clusters import assessing
@@ -68,9 +70,11 @@ def location_quotients(year: int) -> dict[str, tuple[float | None, float | None]
     city_leading = defaultdict(lambda: {"revenue": 0.0, "employees": 0.0})
     own = defaultdict(lambda: {"revenue": 0.0, "employees": 0.0, "leading_revenue": 0.0,
                                "leading_employees": 0.0})
-    rows = AnnualData.objects.filter(year=year).values_list(
-        "enterprise__industry_code", "enterprise__cluster_id", "revenue", "employees")
-    for code, cluster_id, revenue, employees in rows.iterator(chunk_size=10_000):
+    # Summed by industry and cluster in the database: a few hundred groups, not every firm.
+    rows = (AnnualData.objects.filter(year=year)
+            .values_list("enterprise__industry_code", "enterprise__cluster_id")
+            .annotate(revenue=Sum("revenue"), employees=Sum("employees")).order_by())
+    for code, cluster_id, revenue, employees in rows:
         revenue, employees = revenue or 0.0, employees or 0
         city["revenue"] += revenue
         city["employees"] += employees
@@ -121,20 +125,14 @@ def assess(year: int, user) -> list[Strength]:
         open_to_user = set(scoping.clusters_with_inputs(user).values_list("code", flat=True))
     rows = {row["cluster"]: row for row in table.to_pylist()}
     quotients = location_quotients(year)
-    district_employment: dict[int, float] = defaultdict(float)
-    for district_id, employees in AnnualData.objects.filter(year=year).values_list(
-            "enterprise__district_id", "employees").iterator(chunk_size=10_000):
-        district_employment[district_id] += employees or 0
+    district_employment = defaultdict(float, AnnualData.objects.filter(year=year).values_list(
+        "enterprise__district_id").annotate(employees=Sum("employees")).order_by())
     employment = {code: row["employees"] or 0.0 for code, row in rows.items()}
     focus = {code: _ratio(employment[code],
-                          district_employment[clusters[code].district_id]) or 0.0
+                          district_employment[clusters[code].district_id] or 0) or 0.0
              for code in rows}
     big, focused = _top(employment), _top(focus)
-    con = ibis.duckdb.connect()
-    data = con.create_table("strength", table)
-    miit = {row["cluster"]: row for row in
-            evaluate(data, load_spec(MIIT_SPEC)).result_arrow().to_pylist()}
-    base = assessing.criteria_verdicts(data, load_spec(BASE_SPEC))
+    miit, base = _stars(_ipc(table))
     strengths = []
     for code in sorted(rows):
         revenue_lq, employment_lq = quotients[code]
@@ -148,6 +146,25 @@ def assess(year: int, user) -> list[Strength]:
                 "miit_stars": miit[code].get("class"), "miit_score": miit[code].get("score"),
                 "base": base[code]})))
     return strengths
+
+
+def _ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+@lru_cache(maxsize=32)
+def _stars(table_ipc: bytes) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The MIIT-style stars and the demonstration-base verdicts of a table of cluster inputs,
+    remembered by the table's bytes: the engine compiles its expressions for a second or so
+    even for a dozen clusters, and the same inputs give the same stars."""
+    table = pa.ipc.open_stream(table_ipc).read_all()
+    data = ibis.duckdb.connect().create_table("strength", table)
+    miit = {row["cluster"]: row for row in
+            evaluate(data, load_spec(MIIT_SPEC)).result_arrow().to_pylist()}
+    return miit, assessing.criteria_verdicts(data, load_spec(BASE_SPEC))
 
 
 def published_table(assessment: Assessment) -> pa.Table:

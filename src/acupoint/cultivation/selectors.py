@@ -43,6 +43,10 @@ class Candidate:
     verdict: Verdict
 
     @property
+    def ready(self) -> bool:
+        return self.verdict.status == QUALIFIED
+
+    @property
     def rung_name(self) -> str:
         return self.verdict.spec.rung.name
 
@@ -56,6 +60,10 @@ class Pool:
     @property
     def name(self) -> str:
         return evaluation.name_on(self.rung, timezone.localdate())
+
+    @property
+    def size(self) -> int:
+        return len(self.ready) + len(self.close)
 
 
 def pools(user, day: dt.date, district: str = "", cluster: str = "") -> list[Pool]:
@@ -92,6 +100,16 @@ def pools(user, day: dt.date, district: str = "", cluster: str = "") -> list[Poo
         pool.close.sort(key=lambda item: (len(item.verdict.gaps), -(item.verdict.score or 0)))
     ordered = [rung for rung in ladder.rungs() if rung in found]
     return [found[rung] for rung in ordered]
+
+
+def candidates(pool: Pool, search: str = "") -> list[Candidate]:
+    """A pool's firms in one list, ready ones first, narrowed to a name or credit code."""
+    listed = [*pool.ready, *pool.close]
+    if search:
+        needle = search.casefold()
+        listed = [item for item in listed if needle in item.enterprise.name.casefold()
+                  or needle in item.enterprise.credit_code.casefold()]
+    return listed
 
 
 def progress(user, day: dt.date) -> list[dict]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,6 +32,8 @@ from acupoint.registry.models import Cluster, District
 from acupoint.site.downloads import file_response
 from acupoint.site.notices import show_errors
 from acupoint.site.uploads import saved_upload
+
+POOL_PREVIEW = 10  # firms of each list shown before a rung is opened
 
 
 @login_required
@@ -284,12 +288,24 @@ def _pool_filters(request: HttpRequest) -> dict[str, str]:
 
 @login_required
 def pools(request: HttpRequest) -> HttpResponse:
+    """The pools by rung, ten firms of each list at a glance; one rung opened shows every
+    candidate page by page, found by name or credit code."""
     _require_lists(request.user)
     today = timezone.localdate()
     filters = _pool_filters(request)
+    rung, search = request.GET.get("rung", ""), request.GET.get("q", "").strip()
+    found = selectors.pools(request.user, today, **filters)
     progress = selectors.progress(request.user, today)
+    opened = next((pool for pool in found if pool.rung == rung), None)
+    page = None
+    if opened is not None:
+        listed = selectors.candidates(opened, search)
+        page = Paginator(listed, settings.ACUPOINT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "cultivation/pools.html", {
-        "pools": selectors.pools(request.user, today, **filters), "filters": filters,
+        "pools": found, "opened": opened, "page": page, "search": search,
+        "query": query.urlencode(), "filters": filters, "preview": POOL_PREVIEW,
         "districts": District.objects.all(), "clusters": Cluster.objects.all(),
         "progress": progress, "today": today, "chart": reports.progress_chart(progress),
         "expiring": selectors.expiring(request.user, today, **filters)})
