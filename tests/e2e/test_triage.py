@@ -86,6 +86,10 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     page.check("input[name=decision][value=accept]")
     page.fill("#id_answer", "经核实，采纳更正，已重新评价。")
     page.click("#resolve-form button")
+    page.wait_for_selector("#appeal-preview")
+    assert "其他" in page.inner_text("#preview-others")
+    page.screenshot(path=str(city_dir / "appeal_preview.png"), full_page=True)
+    page.click("#confirm-form button")
     page.wait_for_selector("#corrected-run")
     assert page.inner_text("#appeal-status") == "已采纳"
     appeal = Appeal.objects.get()

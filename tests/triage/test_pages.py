@@ -244,12 +244,24 @@ def test_appeal_accepted_corrects_the_figure_and_publishes_a_new_version(
     assert appeal.recorded_value == old_tax and appeal.attachment.name.endswith(".pdf")
 
     analyst = _client(client, users["analyst"])
+    decision = {"decision": "accept", "answer": "经核实，采纳更正。"}
+    preview = analyst.post(reverse("triage:appeal", args=[appeal.pk]), decision)
+    assert preview.status_code == 200 and 'id="confirm-form"' in preview.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.Status.OPEN  # nothing is done before the confirmation
+    assert AnnualData.objects.get(enterprise=own, year=YEAR).tax == old_tax
+    foreseen = {(change.credit_code, change.before, change.after)
+                for change in preview.context["preview"].changes}
     with django_capture_on_commit_callbacks(execute=True):
-        analyst.post(reverse("triage:appeal", args=[appeal.pk]), {
-            "decision": "accept", "answer": "经核实，采纳更正。"})
+        analyst.post(reverse("triage:appeal", args=[appeal.pk]), {**decision, "confirmed": "True"})
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.ACCEPTED
     corrected = appeal.corrected_run
+    published_classes = dict(published.results.values_list("enterprise__credit_code", "grade"))
+    happened = {(code, published_classes[code], grade) for code, grade
+                in corrected.results.values_list("enterprise__credit_code", "grade")
+                if published_classes.get(code) != grade}
+    assert foreseen and happened == foreseen  # the preview named exactly the firms that moved
     assert corrected.status == EvaluationRun.Status.PUBLISHED
     assert corrected.supersedes_id == published.pk
     assert AnnualData.objects.get(enterprise=own, year=YEAR).tax == old_tax * 10

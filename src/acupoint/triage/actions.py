@@ -30,7 +30,7 @@ from acupoint.registry.fields import ANNUAL_COLUMNS
 from acupoint.registry.models import AnnualData, District, Enterprise
 from acupoint.site.database import is_transient, retried
 from acupoint.site.logs import new_reference
-from acupoint.triage import storing
+from acupoint.triage import storing, whatif
 from acupoint.triage.computing import compute, enterprise_ids
 from acupoint.triage.models import Appeal, EvaluationResult, EvaluationRun
 
@@ -238,9 +238,7 @@ def _correct(acting_user, appeal: Appeal, value: float) -> None:
 
 def _supersede(acting_user, run: EvaluationRun) -> EvaluationRun:
     """A new run of the same spec, year and scope that is published once computed."""
-    newest = run
-    while (later := newest.superseded_by.order_by("-pk").first()) is not None:
-        newest = later
+    newest = whatif.latest_version(run)
     successor = EvaluationRun.objects.create(
         spec_name=run.spec_name, spec_data=run.spec_data, spec_sha256=run.spec_sha256,
         year=run.year, district=run.district, created_by=acting_user, supersedes=newest,

@@ -120,15 +120,19 @@ def explained(evaluation: Evaluation, table: pa.Table) -> list[dict]:
 
 
 def compute(run: Any, progress: Callable[[int], None] | None = None,
-            spec_data: dict | None = None, draws: int | None = None) -> Computed:
+            spec_data: dict | None = None, draws: int | None = None,
+            correction: Callable[[pa.Table], pa.Table] | None = None) -> Computed:
     """Evaluate ``run`` (its stored spec, or ``spec_data`` for a what-if) on current data,
-    with ``draws`` uncertainty draws for class robustness (the configured number if None)."""
+    with ``draws`` uncertainty draws for class robustness (the configured number if None);
+    ``correction`` changes the inputs first (an appeal's figure, to preview its effect)."""
     report = progress or (lambda percent: None)
     logger.info("evaluating run %s: %s over %s", run.pk, run.spec_name, run.year)
     spec = spec_from_data(spec_data or run.spec_data, run.spec_name)
     earlier = range(run.year - inputs.HISTORY_YEARS, run.year)
     published = history.published_classes(years=earlier)
     table = inputs.build(run.year, run.district_id, published)
+    if correction is not None:
+        table = correction(table)
     ids = enterprise_ids(run.district_id)
     report(15)
     evaluation, current = evaluate_year(table, spec, run.year)

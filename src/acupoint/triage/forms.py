@@ -65,6 +65,12 @@ class ResolveAppealForm(forms.Form):
                                        required=False)
     answer = forms.CharField(label=_("Answer to the enterprise"),
                              widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    # Set by the preview's confirm button: accepting publishes only after the analyst has
+    # seen which firms would change class.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def needs_preview(self) -> bool:
+        return self.cleaned_data["decision"] == "accept" and not self.cleaned_data["confirmed"]
 
 
 class WhatIfForm(forms.Form):

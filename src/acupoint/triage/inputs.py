@@ -66,6 +66,21 @@ def build(year: int, district_id: int | None = None,
     return pa.table(table)
 
 
+def corrected(table: pa.Table, credit_code: str, year: int, field: str,
+              value: float) -> pa.Table:
+    """The inputs with one firm's figure replaced, as accepting an appeal would record it:
+    the land area in every year (it is the firm's), any other figure in ``year`` only."""
+    import pyarrow.compute as pc
+
+    mask = pc.equal(table["credit_code"], credit_code)
+    if field != "land_mu":
+        mask = pc.and_(mask, pc.equal(table["year"], year))
+    index = table.schema.get_field_index(field)
+    column = table.column(index)
+    replaced = pc.if_else(mask, pa.scalar(value, column.type), column)
+    return table.set_column(index, field, replaced)
+
+
 def fingerprint(table: pa.Table) -> str:
     """SHA-256 of the inputs in Arrow's stream format: same data, same fingerprint."""
     sink = pa.BufferOutputStream()

@@ -240,6 +240,16 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bureau = scoping.is_bureau(request.user)
     form = (ResolveAppealForm(request.POST or None)
             if bureau and appeal.status == Appeal.Status.OPEN else None)
+    if request.method == "POST" and form is not None and form.is_valid() and \
+            form.needs_preview():
+        value = form.cleaned_data["corrected_value"]
+        preview = whatif.appeal_effect(appeal, appeal.claimed_value if value is None else value)
+        confirm = ResolveAppealForm(initial={**form.cleaned_data, "confirmed": True})
+        return render(request, "triage/appeal.html", {
+            "appeal": appeal, "form": form, "fields": actions.appeal_fields(),
+            "preview": preview, "confirm": confirm,
+            "own": next((change for change in preview.changes
+                         if change.credit_code == appeal.enterprise.credit_code), None)})
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             actions.do_resolve_appeal(

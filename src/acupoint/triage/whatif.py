@@ -7,8 +7,9 @@ import copy
 from collections import Counter
 from dataclasses import dataclass, field
 
-from acupoint.triage.computing import compute
-from acupoint.triage.models import EvaluationRun
+from acupoint.triage import inputs
+from acupoint.triage.computing import Computed, compute
+from acupoint.triage.models import Appeal, EvaluationRun
 
 
 @dataclass
@@ -78,10 +79,32 @@ def editable(spec_data: dict) -> dict[str, dict[str, float]]:
 
 
 def what_if(run: EvaluationRun, spec_data: dict) -> WhatIf:
+    return compare(run, compute(run, spec_data=spec_data, draws=0), spec_data)
+
+
+def appeal_effect(appeal: Appeal, value: float) -> WhatIf:
+    """What accepting ``appeal`` with ``value`` would change: the run it supersedes evaluated
+    again with the corrected figure, against that run's published classes. Quotas make other
+    firms move too; this is what the analyst confirms before the new version is published."""
+    run = latest_version(appeal.run)
+    computed = compute(run, draws=0, correction=lambda table: inputs.corrected(
+        table, appeal.enterprise.credit_code, appeal.year, appeal.field, value))
+    return compare(run, computed, run.spec_data)
+
+
+def latest_version(run: EvaluationRun) -> EvaluationRun:
+    """The newest run in ``run``'s chain of corrected versions."""
+    newest = run
+    while (later := newest.superseded_by.order_by("-pk").first()) is not None:
+        newest = later
+    return newest
+
+
+def compare(run: EvaluationRun, computed: Computed, spec_data: dict) -> WhatIf:
+    """The classes and amounts of ``computed`` against those ``run`` stored."""
     stored = {code: (grade, amounts, name, district) for code, grade, amounts, name, district
               in run.results.values_list("enterprise__credit_code", "grade", "amounts",
                                          "enterprise__name", "district__name")}
-    computed = compute(run, spec_data=spec_data, draws=0)
     changes, moves = [], Counter()
     labels = {item["name"]: item.get("label") or item["name"]
               for item in spec_data.get("consequences", [])}
