@@ -212,3 +212,22 @@ def test_a_peer_policy_in_gbk_text_is_read(users):
     peer = PeerPolicy.objects.get(city="济南")
     assert [clause.text for clause in peer.clauses.all()] == [
         "对新落户整车项目，最高奖励1亿元。", "对加氢站给予补贴。"]
+
+
+def test_a_comment_whose_passage_is_not_found_keeps_what_was_typed(users):
+    consultation = public_round(users, draft_with_clauses(users))
+    clause = consultation.version.clauses.get(key="vehicle")
+    client = client_for(users, "enterprise")
+    typed = "建议把补贴上限提高到2亿元，并明确申报窗口。"
+    response = client.post(reverse("cocreation:comment", args=[consultation.pk]),
+                           {"clause": clause.pk, "text": typed, "quote": "这段话不在条款里"})
+    page = response.content.decode()
+    assert response.status_code == 422 and not Comment.objects.exists()
+    form = page.split('id="unsaved-comment"')[1].split("</form>")[0]
+    assert typed in form and "这段话不在条款里" in form and 'role="alert"' in form
+    client.post(reverse("cocreation:comment", args=[consultation.pk]),
+                {"clause": clause.pk, "text": typed, "quote": ""})
+    shown = client_for(users, "admin").get(
+        reverse("cocreation:round", args=[consultation.pk])).content.decode()
+    commenter = shown.split('class="muted commenter"')[1].split("</small>")[0]
+    assert users["enterprise"].enterprise.name in commenter

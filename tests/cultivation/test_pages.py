@@ -41,8 +41,13 @@ def test_an_enterprise_sees_its_ladder_with_the_next_rung_and_applies(users):
     response = client.post(reverse("cultivation:save-data", args=[enterprise.credit_code]),
                            {"ip_class_i": "99999", "niche_years": "3"}, follow=True)
     assert any("2,000" in str(message) for message in response.context["messages"])
+    warned = client.post(reverse("cultivation:apply", args=[enterprise.credit_code]),
+                         {"rung": "srdi_sme"})
+    warning = warned.content.decode().split('id="apply-warning"')[1].split("</section>")[0]
+    assert not Application.objects.exists()  # failing criteria: asked first, nothing filed
+    assert "<li>" in warning and 'name="acknowledged"' in warning
     client.post(reverse("cultivation:apply", args=[enterprise.credit_code]),
-                {"rung": "srdi_sme"})
+                {"rung": "srdi_sme", "acknowledged": "True"})
     application = Application.objects.get()
     assert application.rung == "srdi_sme"
     mine = client.get(reverse("cultivation:ladder", args=[enterprise.credit_code]))
@@ -56,7 +61,8 @@ def test_an_enterprise_sees_its_ladder_with_the_next_rung_and_applies(users):
 def test_district_recommends_and_the_bureau_forwards_and_records_the_decision(users):
     enterprise = firm(users)
     client_for(users["enterprise"]).post(
-        reverse("cultivation:apply", args=[enterprise.credit_code]), {"rung": "srdi_sme"})
+        reverse("cultivation:apply", args=[enterprise.credit_code]),
+        {"rung": "srdi_sme", "acknowledged": "True"})
     application = Application.objects.get()
     officer = client_for(officer_of(enterprise))
     listing = officer.get(reverse("cultivation:applications")).content.decode()
@@ -88,7 +94,7 @@ def test_the_city_publishes_its_own_title_for_public_notice(users):
     enterprise = firm(users)
     bureau = client_for(users["admin"])
     bureau.post(reverse("cultivation:apply", args=[enterprise.credit_code]),
-                {"rung": "hidden_champion"})
+                {"rung": "hidden_champion", "acknowledged": "True"})
     application = Application.objects.get()
     bureau.post(reverse("cultivation:recommend", args=[application.pk]), {"recommend": "yes"})
     bureau.post(reverse("cultivation:score", args=[application.pk]), {"score": "85"})
@@ -206,3 +212,23 @@ def test_the_ladder_api_answers_in_the_callers_scope(users):
                         **auth).status_code == 404
     assert Client().get(f"/api/cultivation/enterprises/{enterprise.credit_code}/ladder"
                         ).status_code == 401
+
+
+def test_the_apply_button_says_whether_the_criteria_are_met_or_an_application_is_under_way(
+        users):
+    enterprise = firm(users)
+    client = client_for(users["enterprise"])
+    ladder_url = reverse("cultivation:ladder", args=[enterprise.credit_code])
+
+    def state() -> str:
+        page = client.get(ladder_url).content.decode()
+        return page.split('id="apply-next" data-state="')[1].split('"')[0]
+
+    verdict = evaluation.verdict_today(enterprise, "innovative_sme", dt.date.today())
+    assert state() == {"qualified": "ready", "not_qualified": "short"}.get(
+        verdict.status, "unknown")
+    client.post(reverse("cultivation:apply", args=[enterprise.credit_code]),
+                {"rung": "innovative_sme", "acknowledged": "True"})
+    assert state() == "under_way"
+    assert "disabled" in client.get(ladder_url).content.decode().split(
+        'id="apply-next"')[1].split("</form>")[0]

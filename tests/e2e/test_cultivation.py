@@ -33,8 +33,12 @@ def test_an_enterprise_applies_its_district_recommends_and_the_bureau_forwards(
     assert "山东省工业和信息化厅" in page.locator("#next-grantor").inner_text()
     assert "研发投入强度 1.99% → ≥ 2%（研发费用 +1 万元）" in next_rung.locator(
         "ul.gaps").first.inner_text()
+    assert page.get_attribute("#apply-next", "data-state") == "short"
     page.click("#apply-next button")
+    assert "研发投入强度" in page.inner_text("#apply-warning")  # warned before filing
+    page.click("#apply-anyway button")
     assert "已提交" in page.locator("ul.messages").inner_text()
+    assert page.get_attribute("#apply-next", "data-state") == "under_way"
 
     _log_in(page, base, officer.username)
     page.goto(f"{base}/cultivation/applications/")

@@ -37,7 +37,8 @@ def open_rounds(user) -> QuerySet[Round]:
 
 def comments(user, consultation: Round) -> QuerySet[Comment]:
     return (scoping.visible(user, Comment).filter(round=consultation)
-            .select_related("clause", "author", "group").prefetch_related("revisions"))
+            .select_related("clause", "author", "author__enterprise", "group")
+            .prefetch_related("revisions"))
 
 
 def public_demands() -> list[dict]:

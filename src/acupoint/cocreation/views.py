@@ -228,7 +228,13 @@ def _round(request: HttpRequest, pk: int) -> Round:
 
 
 def round_page(request: HttpRequest, pk: int) -> HttpResponse:
-    consultation = _round(request, pk)
+    return _render_round(request, _round(request, pk))
+
+
+def _render_round(request: HttpRequest, consultation, unsaved: dict | None = None,
+                  status: int = 200) -> HttpResponse:
+    """The round's clauses with their comments; ``unsaved`` is a comment that could not be
+    recorded, shown again in its clause's form with the reason, so nothing typed is lost."""
     items = list(selectors.comments(request.user, consultation))
     by_clause: dict[int, list] = {}
     for comment in items:
@@ -239,7 +245,8 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
         "round": consultation, "clauses": clauses, "bureau": scoping.is_bureau(request.user),
         "may_comment": actions.may_comment(request.user, consultation),
         "answer_form": AnswerForm(), "waiting": sum(1 for item in items if not item.decision),
-        "user_id": getattr(request.user, "pk", None)})
+        "user_id": getattr(request.user, "pk", None), "unsaved": unsaved or {}},
+        status=status)
 
 
 @login_required
@@ -247,24 +254,26 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _round(request, pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        clause = get_object_or_404(consultation.version.clauses, pk=form.cleaned_data["clause"])
-        quote = form.cleaned_data["quote"].strip()
-        start = clause.text.find(quote) if quote else -1
-        if quote and start < 0:
-            messages.error(request, _("The passage was not found in the clause; copy it "
-                                      "exactly."))
-            return redirect("cocreation:round", consultation.pk)
-        span = (start, start + len(quote)) if quote else None
-        try:
-            actions.do_comment(request.user, consultation, clause, form.cleaned_data["text"],
-                               span)
-        except ValidationError as error:
-            show_errors(request, error)
-        else:
-            messages.success(request, _("Your comment was recorded."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("A comment may be at most 10,000 characters."))
+        return redirect("cocreation:round", consultation.pk)
+    clause = get_object_or_404(consultation.version.clauses, pk=form.cleaned_data["clause"])
+    quote = form.cleaned_data["quote"].strip()
+    start = clause.text.find(quote) if quote else -1
+    if quote and start < 0:
+        return _render_round(request, consultation, {
+            "clause": clause.pk, "text": form.cleaned_data["text"], "quote": quote,
+            "error": _("The passage was not found in the clause: copy it exactly from the "
+                       "clause above, or leave it empty. Your comment is kept below.")},
+            status=422)
+    span = (start, start + len(quote)) if quote else None
+    try:
+        actions.do_comment(request.user, consultation, clause, form.cleaned_data["text"], span)
+    except ValidationError as error:
+        return _render_round(request, consultation, {
+            "clause": clause.pk, "text": form.cleaned_data["text"], "quote": quote,
+            "error": " ".join(error.messages)}, status=422)
+    messages.success(request, _("Your comment was recorded."))
     return redirect("cocreation:round", consultation.pk)
 
 

@@ -167,12 +167,11 @@ def do_apply(actor, enterprise: Enterprise, rung: str,
         "rung": RUNG_NAMES[rung]})
     if enterprise.cultivation_applications.filter(rung=rung, status__in=OPEN_STATUSES).exists():
         raise under_way
-    spec = evaluation.in_force(rung, day)
-    if spec is None:
+    verdict = evaluation.verdict_today(enterprise, rung, day)
+    if verdict is None:
         raise ValidationError(_("No rules of %(rung)s were in force on %(day)s.") % {
             "rung": RUNG_NAMES[rung], "day": day.isoformat()})
-    profile = evaluation.profiles([enterprise.pk], day)[enterprise.pk]
-    verdict = evaluation.evaluator().evaluate(spec, profile)
+    spec = verdict.spec
     try:
         with transaction.atomic():  # two at once meet the one-open-application constraint
             application = Application.objects.create(

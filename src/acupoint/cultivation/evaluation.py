@@ -13,7 +13,15 @@ from functools import lru_cache
 from typing import Any
 
 from acupoint.cultivation.models import RUNG_NAMES, Title
-from acupoint.engine.ladder import NOT_QUALIFIED, Evaluator, Ladder, RungSpec, Verdict, load_ladder
+from acupoint.engine.ladder import (
+    NOT_QUALIFIED,
+    QUALIFIED,
+    Evaluator,
+    Ladder,
+    RungSpec,
+    Verdict,
+    load_ladder,
+)
 from acupoint.policies.models import PolicyFact
 from acupoint.registry.models import AnnualData, Enterprise
 
@@ -57,6 +65,24 @@ def profiles(enterprise_ids: Iterable[int], day: dt.date) -> dict[int, dict[str,
         if title.valid_on(day):
             records[title.enterprise_id][TITLE_FLAGS[title.rung]] = True
     return records
+
+
+def verdict_today(enterprise: Enterprise, rung: str, day: dt.date) -> Verdict | None:
+    """The firm's verdict under the rules of ``rung`` in force on ``day`` (None: none are)."""
+    spec = in_force(rung, day)
+    if spec is None:
+        return None
+    return evaluator().evaluate(spec, profiles([enterprise.pk], day)[enterprise.pk])
+
+
+def application_state(verdict: Verdict | None, under_way: Any) -> str:
+    """What the apply button says: an application already under way, criteria met, failed,
+    or not known for want of data."""
+    if under_way is not None:
+        return "under_way"
+    if verdict is None:
+        return "closed"
+    return {QUALIFIED: "ready", NOT_QUALIFIED: "short"}.get(verdict.status, "unknown")
 
 
 @dataclass

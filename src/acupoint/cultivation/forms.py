@@ -33,6 +33,8 @@ class DataForm(forms.Form):
 
 class ApplyForm(forms.Form):
     rung = forms.ChoiceField(label=_("Rung"), choices=RUNG_CHOICES)
+    # Set by the warning's button: the firm applies knowing which criteria it fails today.
+    acknowledged = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class RecommendForm(forms.Form):

@@ -27,7 +27,14 @@ from acupoint.cultivation.forms import (
     RecommendForm,
     ScoreForm,
 )
-from acupoint.cultivation.models import RUNG_NAMES, Application, Notice, Objection
+from acupoint.cultivation.models import (
+    OPEN_STATUSES,
+    RUNG_NAMES,
+    Application,
+    Notice,
+    Objection,
+)
+from acupoint.engine.ladder import NOT_QUALIFIED, QUALIFIED
 from acupoint.registry.models import Cluster, District
 from acupoint.site.downloads import file_response
 from acupoint.site.notices import show_errors
@@ -58,16 +65,28 @@ def _may_act_for(user, enterprise) -> bool:
 
 @login_required
 def ladder_page(request: HttpRequest, credit_code: str) -> HttpResponse:
-    enterprise = _enterprise(request, credit_code)
+    return _render_ladder(request, _enterprise(request, credit_code))
+
+
+def _render_ladder(request: HttpRequest, enterprise, warning: dict | None = None,
+                   status: int = 200) -> HttpResponse:
+    """The firm's ladder; ``warning`` asks to confirm an application whose criteria fail."""
     today = timezone.localdate()
     view = evaluation.ladder_view(enterprise, today)
     may_act = _may_act_for(request.user, enterprise)
+    applications = selectors.applications(request.user).filter(enterprise=enterprise)
+    under_way = {application.rung: application for application in applications
+                 if application.status in OPEN_STATUSES}
     return render(request, "cultivation/ladder.html", {
         "enterprise": enterprise, "view": view, "today": today,
         "next_name": RUNG_NAMES.get(view.next_rung or "", ""),
-        "applications": selectors.applications(request.user).filter(enterprise=enterprise),
+        "next_state": evaluation.application_state(view.next_verdict,
+                                                   under_way.get(view.next_rung or "")),
+        "next_under_way": under_way.get(view.next_rung or ""),
+        "applications": applications, "warning": warning,
         "data_form": DataForm(initial_values=view.profile) if may_act else None,
-        "may_act": may_act, "variables": evaluation.ladder().catalogue.variables})
+        "may_act": may_act, "variables": evaluation.ladder().catalogue.variables},
+        status=status)
 
 
 @login_required
@@ -89,11 +108,19 @@ def save_data(request: HttpRequest, credit_code: str) -> HttpResponse:
 @login_required
 @require_POST
 def apply(request: HttpRequest, credit_code: str) -> HttpResponse:
+    """Apply for a rung; when its criteria fail today, first say which and ask again."""
     enterprise = _enterprise(request, credit_code)
     form = ApplyForm(request.POST)
     if form.is_valid():
+        rung = form.cleaned_data["rung"]
+        verdict = evaluation.verdict_today(enterprise, rung, timezone.localdate())
+        if verdict is not None and verdict.status != QUALIFIED and \
+                not form.cleaned_data["acknowledged"]:
+            return _render_ladder(request, enterprise, {
+                "rung": rung, "name": RUNG_NAMES[rung], "gaps": verdict.gaps,
+                "unknown": verdict.status != NOT_QUALIFIED})
         try:
-            actions.do_apply(request.user, enterprise, form.cleaned_data["rung"])
+            actions.do_apply(request.user, enterprise, rung)
         except ValidationError as error:
             show_errors(request, error)
         else:
