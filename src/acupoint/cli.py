@@ -355,12 +355,18 @@ def demo(
     if publish_shipped():  # a shipped policy corrected since this database was made
         do_rematch(None, "publication")
     logins = ensure_users()
-    from acupoint.demo import cocreation, ladder
+    from acupoint.demo import brands as demo_brands
+    from acupoint.demo import cocreation, ladder, race
     from acupoint.demo import projects as demo_projects
 
     cocreation.seed()
     demo_projects.seed()
     ladder.seed()
+    from acupoint.accounts.models import User
+    from acupoint.accounts.roles import Role
+
+    demo_brands.seed(User.objects.filter(role=Role.BUREAU_ADMIN).order_by("pk").first())
+    race.publish_assessment()
     table = Table(title="Demo logins")
     for column in ("user", "password", "role", "scope"):
         table.add_column(column, no_wrap=column != "scope", overflow="fold")

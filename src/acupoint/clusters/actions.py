@@ -48,6 +48,11 @@ from acupoint.site.engine_messages import translated
 logger = logging.getLogger(__name__)
 
 
+# The reward fund an assessment form starts from: not a published figure (待定参数); the bureau
+# types its own budget.
+DEFAULT_FUND = Decimal("5000")
+
+
 def default_framework() -> str:
     return assessing.RACE_SPEC.read_text(encoding="utf-8")
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from acupoint.clusters.actions import DEFAULT_FUND
 from acupoint.clusters.models import PeriodFigures, Task, TransformationCase
 
 
@@ -17,7 +18,7 @@ class AssessForm(forms.Form):
         label=_("Quarter"), required=False, coerce=int, empty_value=None,
         choices=[("", _("whole year")), (1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")])
     fund = forms.DecimalField(label=_("Reward fund (万元)"), min_value=Decimal(0),
-                              decimal_places=2, initial=Decimal("5000"))
+                              decimal_places=2, initial=DEFAULT_FUND)
     framework = forms.CharField(label=_("Framework (YAML)"), widget=forms.Textarea(
         attrs={"rows": 16, "class": "code"}))
 

@@ -8,6 +8,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db.models import Q
+
 from acupoint.accounts.actions import do_create_user
 from acupoint.accounts.models import User
 from acupoint.accounts.roles import ParticipantKind, Role
@@ -46,10 +48,17 @@ def load_city(directory: Path, progress=None) -> list[ImportBatch]:
 
 
 def demo_enterprise() -> Enterprise:
-    """The enterprise the demo's enterprise user works for."""
+    """The enterprise the demo's enterprise user works for: a member of the first cluster
+    in one of the cluster's leading industries (an automaker in the automotive cluster)."""
     cluster = Cluster.objects.order_by("code").first()
-    return (Enterprise.objects.filter(cluster=cluster).order_by("credit_code").first()
-            or Enterprise.objects.order_by("credit_code").first())
+    members = Enterprise.objects.filter(cluster=cluster).order_by("credit_code")
+    if cluster is not None and cluster.leading_industries:
+        on_chain = Q()
+        for prefix in cluster.leading_industries:
+            on_chain |= Q(industry_code__startswith=prefix)
+        return (members.filter(on_chain, above_scale=True).first() or members.first()
+                or Enterprise.objects.order_by("credit_code").first())
+    return members.first() or Enterprise.objects.order_by("credit_code").first()
 
 
 def ensure_users() -> list[DemoLogin]:

@@ -45,6 +45,20 @@ def seed(seed: int = 2019) -> None:
     _cases(rng)
 
 
+def publish_assessment() -> None:
+    """Once: the year before the latest assessed and published with the shipped framework, so
+    the race, the standings and every role's pages have a published result; the latest year
+    is left for the bureau to assess."""
+    from acupoint.clusters.actions import DEFAULT_FUND, do_assess, do_publish_assessment
+    from acupoint.clusters.models import Assessment
+
+    years = sorted(set(AnnualData.objects.values_list("year", flat=True)))
+    if len(years) < 2 or Assessment.objects.filter(
+            status=Assessment.Status.PUBLISHED).exists():
+        return
+    do_publish_assessment(None, do_assess(None, year=years[-2], fund=DEFAULT_FUND))
+
+
 def _reports(rng: np.random.Generator, clusters: list[Cluster], years: list[int]) -> None:
     quality = {cluster.pk: rng.normal(0, 1) for cluster in clusters}
     reports, scores = [], []
