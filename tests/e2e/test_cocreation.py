@@ -11,15 +11,14 @@ import pytest
 from docx import Document
 
 from tests.conftest import follow_menu, load_city_and_users
-from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
-from tests.e2e.test_triage import _log_in
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DEMAND = "整车项目奖励上限太低"
 
 
 def _comment(page, base: str, username: str, round_url: str, text: str) -> None:
-    _log_in(page, base, username)
+    log_in(page, base, username)
     page.goto(round_url)
     form = page.locator('section.clause[data-key="vehicle"] form.comment-form')
     form.locator("textarea").fill(text)
@@ -34,7 +33,7 @@ def test_a_demand_goes_from_enterprise_to_a_published_clause(
     page, base = browser_page, live_server.url
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    _log_in(page, base, "enterprise")
+    log_in(page, base, "enterprise")
     follow_menu(page, "政策共创")
     page.click("#new-demand")
     page.fill("#id_title", DEMAND)
@@ -43,7 +42,7 @@ def test_a_demand_goes_from_enterprise_to_a_published_clause(
     page.click("#demand-form button")
     assert "已收到" in page.locator("#demands tbody tr").first.inner_text()
 
-    _log_in(page, base, "admin")
+    log_in(page, base, "admin")
     page.goto(f"{base}/cocreation/")
     page.click("text=新建草案")
     page.fill("#id_title", "新能源汽车产业链政策（征求意见稿）")
@@ -52,7 +51,7 @@ def test_a_demand_goes_from_enterprise_to_a_published_clause(
     page.click("form[action$='drafts/new'] button")
     draft_url = page.url
 
-    _log_in(page, base, "association")
+    log_in(page, base, "association")
     page.goto(draft_url)
     page.fill("#id_form-0-key", "vehicle")
     page.fill("#id_form-0-article", "第一条")
@@ -64,7 +63,7 @@ def test_a_demand_goes_from_enterprise_to_a_published_clause(
     page.click("#clause-editor button[type=submit]")
     assert "第 2 版" in page.inner_text("h1")
 
-    _log_in(page, base, "admin")
+    log_in(page, base, "admin")
     page.goto(f"{base}/cocreation/")
     row = page.locator("#demands tbody tr", has_text=DEMAND)
     row.locator("select[name=status]").select_option("adopted")
@@ -83,7 +82,7 @@ def test_a_demand_goes_from_enterprise_to_a_published_clause(
     _comment(page, base, "enterprise", round_url, "建议上限提高到2亿元。")
     _comment(page, base, "association", round_url, "建议明确设备投资的认定口径。")
 
-    _log_in(page, base, "admin")
+    log_in(page, base, "admin")
     page.goto(round_url)
     assert page.locator("li.comment").count() == 2
     for _ in range(2):
@@ -106,7 +105,7 @@ def test_a_demand_goes_from_enterprise_to_a_published_clause(
     page.wait_for_url(f"{base}/policies/cocreated-nev/")
     assert DEMAND in page.inner_text("p.answers")
 
-    _log_in(page, base, "enterprise")
+    log_in(page, base, "enterprise")
     page.goto(f"{base}/cocreation/")
     mine = page.locator("#demands tbody tr", has_text=DEMAND).inner_text()
     assert "已采纳入草案条款" in mine and "第一条" in mine

@@ -10,14 +10,13 @@ import pytest
 
 from tests.conftest import follow_menu, load_city_and_users
 from tests.cultivation.test_actions import INNOVATIVE_GAP, firm, officer_of
-from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
-from tests.e2e.test_triage import _log_in
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_enterprise_applies_its_district_recommends_and_the_bureau_forwards(
-        live_server, city_dir, browser_page):  # noqa: F811
+        live_server, city_dir, browser_page):
     from acupoint.accounts.models import User
 
     load_city_and_users(city_dir)
@@ -26,7 +25,7 @@ def test_an_enterprise_applies_its_district_recommends_and_the_bureau_forwards(
     officer = officer_of(enterprise)
     page, base = browser_page, live_server.url
 
-    _log_in(page, base, "enterprise")
+    log_in(page, base, "enterprise")
     follow_menu(page, "梯度培育")
     next_rung = page.locator("#next-rung")
     assert "科技和创新型中小企业" in next_rung.inner_text()  # the 2026 name of the first rung
@@ -40,7 +39,7 @@ def test_an_enterprise_applies_its_district_recommends_and_the_bureau_forwards(
     assert "已提交" in page.locator("ul.messages").inner_text()
     assert page.get_attribute("#apply-next", "data-state") == "under_way"
 
-    _log_in(page, base, officer.username)
+    log_in(page, base, officer.username)
     page.goto(f"{base}/cultivation/applications/")
     row = page.locator("#applications tbody tr").first
     row.locator("select[name=recommend]").select_option("yes")
@@ -48,7 +47,7 @@ def test_an_enterprise_applies_its_district_recommends_and_the_bureau_forwards(
     row.locator("form.recommend button").click()
     assert "区（市）已推荐" in page.locator("#applications tbody tr").first.inner_text()
 
-    _log_in(page, base, "admin")
+    log_in(page, base, "admin")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/cultivation/applications/")
     row = page.locator("#applications tbody tr").first
@@ -69,7 +68,7 @@ def test_an_enterprise_applies_its_district_recommends_and_the_bureau_forwards(
     assert "已认定" in row.inner_text() and "鲁工信中小〔2026〕31号" in row.inner_text()
     page.screenshot(path="/tmp/cultivation-applications.png", full_page=True)
 
-    _log_in(page, base, "enterprise")
+    log_in(page, base, "enterprise")
     follow_menu(page, "梯度培育")
     titles = page.locator("#titles").inner_text()
     assert "科技和创新型中小企业" in titles and "鲁工信中小〔2026〕31号" in titles

@@ -3,44 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connections
 
-from tests.conftest import chromium_path, follow_menu, load_city_and_users, require
+from tests.conftest import follow_menu, load_city_and_users
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    executable = chromium_path()
-    if executable is None:
-        require("ACUPOINT_REQUIRE_BROWSER", "Chromium is not installed")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        outside = []
-        page.on("request", lambda request: outside.append(request.url)
-                if not request.url.startswith(("http://localhost", "http://127.0.0.1",
-                                               "data:", "blob:")) else None)
-        page.outside_requests = outside
-        # Whatever the Content-Security-Policy refuses (an inline style, an eval in a chart)
-        # fails the test that met it.
-        refused = []
-        page.on("console", lambda message: refused.append(f"{page.url}: {message.text}")
-                if "Content Security Policy" in message.text else None)
-        yield page
-        assert not refused, refused[:5]
-        # The test body ran its queries inside Playwright's event loop, where Django keeps
-        # connections apart from the thread's: close them here, or the test database cannot
-        # be dropped at the end of the run ("being accessed by other users").
-        connections.close_all()
-        browser.close()
 
 
 def test_enterprise_user_sees_own_page_in_chinese_and_is_refused_another(

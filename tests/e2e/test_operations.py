@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import load_city_and_users
-from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
-from tests.e2e.test_triage import _log_in
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/acupoint-screens")
@@ -30,13 +29,13 @@ def _failed_import() -> None:
 
 
 def test_the_administrator_reads_health_queue_and_failures(live_server, city_dir,
-                                                           browser_page):  # noqa: F811
+                                                           browser_page):
     load_city_and_users(city_dir)
     _failed_import()
     page, base = browser_page, live_server.url
     SHOTS.mkdir(exist_ok=True)
 
-    _log_in(page, base, "admin")
+    log_in(page, base, "admin")
     page.goto(f"{base}/operations/")
     assert "数据库响应正常" in page.locator("#health li.met").first.inner_text()
     assert page.locator("#health li.not-met").count() == 1  # no worker in this test

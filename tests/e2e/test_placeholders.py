@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CITY_YEARS, load_city_and_users
-from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
-from tests.e2e.test_triage import _log_in
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/acupoint-screens")
@@ -26,7 +25,7 @@ def _published_run():
 
 
 def test_the_enterprise_sees_which_figures_rest_on_placeholders(
-        live_server, city_dir, browser_page):  # noqa: F811
+        live_server, city_dir, browser_page):
     from acupoint.accounts.models import User
 
     load_city_and_users(city_dir)
@@ -35,7 +34,7 @@ def test_the_enterprise_sees_which_figures_rest_on_placeholders(
     page, base = browser_page, live_server.url
     SHOTS.mkdir(exist_ok=True)
 
-    _log_in(page, base, "enterprise")
+    log_in(page, base, "enterprise")
     page.goto(f"{base}/triage/{run.pk}/firms/{firm.credit_code}/")
     mark = page.locator(".cards details.placeholder-mark").first
     assert mark.locator("summary").inner_text() == "待定参数"

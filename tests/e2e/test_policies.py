@@ -7,18 +7,17 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import follow_menu, load_city_and_users
-from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
-from tests.e2e.test_triage import _log_in
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_enterprise_sees_its_policies_and_bureau_simulates_a_change(
-        live_server, city_dir, browser_page):  # noqa: F811
+        live_server, city_dir, browser_page):
     load_city_and_users(city_dir)
     page, base = browser_page, live_server.url
 
-    _log_in(page, base, "enterprise")
+    log_in(page, base, "enterprise")
     follow_menu(page, "我的政策")
     page.wait_for_selector("#eligible-count")
     eligible = page.locator('article.eligible[data-clause="demo-manufacturing/'
@@ -31,7 +30,7 @@ def test_enterprise_sees_its_policies_and_bureau_simulates_a_change(
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
     page.screenshot(path=str(city_dir / "my_policies.png"), full_page=True)
 
-    _log_in(page, base, "admin")
+    log_in(page, base, "admin")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/policies/demo-manufacturing/")
     before_cost = float(page.inner_text("#policy-cost").replace(",", ""))

@@ -11,8 +11,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import follow_menu, load_city_and_users
-from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
-from tests.e2e.test_triage import _log_in
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,12 +42,12 @@ def _column_of(page, project_pk: int) -> str:
 
 
 def test_an_officer_records_a_stage_and_the_overdue_stage_reaches_its_department(
-        live_server, city_dir, browser_page):  # noqa: F811
+        live_server, city_dir, browser_page):
     load_city_and_users(city_dir)
     project = _project()
     page, base = browser_page, live_server.url
 
-    _log_in(page, base, "huangdao")
+    log_in(page, base, "huangdao")
     follow_menu(page, "项目")
     assert _column_of(page, project.pk) == "registration"
     page.click(f"li.project-card[data-project='{project.pk}'] a")
@@ -74,7 +73,7 @@ def test_an_officer_records_a_stage_and_the_overdue_stage_reaches_its_department
     card = page.locator(f"li.project-card[data-project='{project.pk}']")
     assert "逾期" in card.inner_text()
 
-    _log_in(page, base, "ziran")
+    log_in(page, base, "ziran")
     page.set_viewport_size({"width": 1280, "height": 900})
     follow_menu(page, "本部门")
     page.get_by_role("link", name="市自然资源和规划局").click()

@@ -6,15 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import CITY_YEARS, follow_menu, load_city_and_users
-from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
-from tests.e2e.test_triage import _log_in
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEAR = CITY_YEARS[1]
 
 
 def test_bureau_publishes_manager_sees_result_and_updates_task(
-        live_server, city_dir, browser_page):  # noqa: F811
+        live_server, city_dir, browser_page):
     from acupoint.accounts.models import User
     from acupoint.clusters.models import Assessment, Task
 
@@ -22,7 +21,7 @@ def test_bureau_publishes_manager_sees_result_and_updates_task(
     page, base = browser_page, live_server.url
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    _log_in(page, base, "analyst")
+    log_in(page, base, "analyst")
     follow_menu(page, "集聚区赛马")
     page.wait_for_selector("[data-chart-map], #chart-map, [data-chart]")
     page.fill("#id_year", str(YEAR))
@@ -44,7 +43,7 @@ def test_bureau_publishes_manager_sees_result_and_updates_task(
             cluster=manager.cluster, deadline=assessment.created_at.date())
         task.status = "open"
         task.save()
-    _log_in(page, base, "cluster")
+    log_in(page, base, "cluster")
     page.set_viewport_size({"width": 390, "height": 844})
     follow_menu(page, "集聚区赛马")
     page.get_by_role("link", name=manager.cluster.name).first.click()

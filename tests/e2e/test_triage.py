@@ -6,19 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import CITY_YEARS, follow_menu, load_city_and_users
-from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEAR = CITY_YEARS[1]
-
-
-def _log_in(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"{username}-demo-2019")
-    page.click("form.login button")
-    page.wait_for_url(f"{base}/")
 
 
 def test_analyst_publishes_enterprise_appeals_analyst_resolves(
@@ -31,7 +22,7 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     page, base = browser_page, live_server.url
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    _log_in(page, base, "analyst")
+    log_in(page, base, "analyst")
     follow_menu(page, "亩均评价")
     page.select_option("#id_spec", "shandong_2019.yaml")
     page.fill("#id_year", str(YEAR))
@@ -60,7 +51,7 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     assert run.status == EvaluationRun.Status.PUBLISHED
 
     firm = User.objects.get(username="enterprise").enterprise
-    _log_in(page, base, "enterprise")
+    log_in(page, base, "enterprise")
     page.set_viewport_size({"width": 390, "height": 844})
     follow_menu(page, "我的评价")
     page.wait_for_selector("#card-name")
@@ -80,7 +71,7 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     assert page.inner_text("#card-appeals .appeal-status") == "待处理"
     page.screenshot(path=str(city_dir / "triage_card.png"), full_page=True)
 
-    _log_in(page, base, "analyst")
+    log_in(page, base, "analyst")
     follow_menu(page, "异议申诉")
     page.locator("#appeals tbody a").first.click()
     page.check("input[name=decision][value=accept]")
@@ -95,7 +86,7 @@ def test_analyst_publishes_enterprise_appeals_analyst_resolves(
     appeal = Appeal.objects.get()
     assert appeal.corrected_run.status == EvaluationRun.Status.PUBLISHED
 
-    _log_in(page, base, "enterprise")
+    log_in(page, base, "enterprise")
     follow_menu(page, "我的评价")
     page.wait_for_selector("#card-appeals")
     assert f"/triage/{appeal.corrected_run_id}/" in page.url

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CITY_YEARS, load_city_and_users
-from tests.e2e.test_enterprise_user import browser_page  # noqa: F401 - the fixture
-from tests.e2e.test_triage import _log_in
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("ACUPOINT_SCREENSHOTS", "/tmp/acupoint-screens"))
@@ -22,7 +21,7 @@ ROLES = {"enterprise": "#bench-class", "huangdao": "#todos", "cluster": "#todos"
 
 
 def test_every_workbench_fits_a_phone_and_a_desktop(live_server, city_dir,
-                                                    browser_page):  # noqa: F811
+                                                    browser_page):
     from acupoint.cli import _publish_demo_evaluations
     from acupoint.notices import sending
     from acupoint.notices.models import Kind
@@ -38,7 +37,7 @@ def test_every_workbench_fits_a_phone_and_a_desktop(live_server, city_dir,
     SHOTS.mkdir(parents=True, exist_ok=True)
     for username, section in ROLES.items():
         page.set_viewport_size({"width": 390, "height": 844})
-        _log_in(page, base, username)
+        log_in(page, base, username)
         assert page.locator(section).count() == 1, username
         assert page.locator("#notice-box .notice-count").inner_text() == "1"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, username

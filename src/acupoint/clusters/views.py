@@ -27,6 +27,7 @@ from acupoint.engine.provenance import described, scorecard_placeholders
 from acupoint.registry.models import AnnualData
 from acupoint.registry.selectors import clusters as visible_clusters
 from acupoint.registry.selectors import districts as visible_districts
+from acupoint.registry.selectors import latest_year
 from acupoint.site import charts
 from acupoint.site.downloads import file_response
 from acupoint.site.notices import show_errors
@@ -53,8 +54,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if bureau:
         form = AssessForm(request.POST or None, initial={
             "framework": actions.default_framework(),
-            "year": AnnualData.objects.order_by("-year").values_list("year", flat=True)
-            .first()})
+            "year": latest_year()})
         if request.method == "POST" and form.is_valid():
             try:
                 assessment = actions.do_assess(request.user, **form.cleaned_data)

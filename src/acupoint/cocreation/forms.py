@@ -14,6 +14,7 @@ from acupoint.cocreation.models import (
 )
 from acupoint.policies.models import CHAIN_CHOICES, SIDE_CHOICES, SUPPORT_CHOICES
 from acupoint.site.attachments import AttachmentField
+from acupoint.site.forms import InlineForm
 
 
 class DemandForm(forms.Form):
@@ -30,7 +31,7 @@ class DemandForm(forms.Form):
                                  required=False)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(InlineForm):
     status = forms.ChoiceField(label=_("Status"), choices=Demand.Status.choices)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2_000)
     clause = forms.CharField(label=_("Draft clause (draft id / clause id)"), required=False,

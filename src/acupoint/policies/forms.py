@@ -12,6 +12,7 @@ from acupoint.policies.models import (
     SUPPORT_CHOICES,
     Application,
 )
+from acupoint.site.forms import InlineForm, IsoDateInput
 
 ANY = [("", _("Any"))]
 MAX_POLICY_FILE = 200_000
@@ -57,7 +58,7 @@ class SimulationForm(forms.Form):
     day = forms.DateField(label=_("As of"), required=False)
 
 
-class RatingForm(forms.Form):
+class RatingForm(InlineForm):
     score = forms.TypedChoiceField(label=_("Usefulness"), coerce=int,
                                    choices=[(n, "★" * n) for n in range(5, 0, -1)])
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
@@ -89,10 +90,10 @@ class ApplicationFilterForm(forms.Form):
             (district.code, district.name) for district in districts]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(InlineForm):
     status = forms.ChoiceField(label=_("Decision"), choices=[
         (Application.Status.APPROVED, _("approve")), (Application.Status.REJECTED, _("reject")),
         (Application.Status.PAID, _("paid"))])
-    on = forms.DateField(label=_("Date"))
+    on = forms.DateField(label=_("Date"), widget=IsoDateInput)
     amount = forms.FloatField(label=_("Amount (万元)"), required=False, min_value=0)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)

@@ -61,6 +61,12 @@ def annual_data(user, enterprise: Enterprise | None = None) -> QuerySet[AnnualDa
     return queryset.order_by("enterprise_id", "year")
 
 
+def latest_year() -> int | None:
+    """The latest year with annual figures: the year an evaluation or assessment usually
+    covers (last year's figures are judged this year)."""
+    return AnnualData.objects.order_by("-year").values_list("year", flat=True).first()
+
+
 def districts(user) -> QuerySet[District]:
     return visible(user, District)
 

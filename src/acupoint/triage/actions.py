@@ -39,9 +39,24 @@ SPECS = Path(acupoint.specs.__file__).parent / "triage"
 logger = logging.getLogger(__name__)
 
 
+DEFAULT_SPEC = "shandong_2019.yaml"  # the province's framework (鲁政字〔2019〕235号)
+
+
 def shipped_specs() -> list[str]:
     """Spec names an analyst may choose: the triage specs shipped with the platform."""
     return sorted(str(path.relative_to(SPECS)) for path in SPECS.rglob("*.yaml"))
+
+
+def spec_titles() -> dict[str, str]:
+    """Each shipped spec's title (its ``name``), by file, the province's first: what an
+    official chooses from."""
+    import yaml
+
+    titles = {}
+    for name in shipped_specs():
+        data = yaml.safe_load((SPECS / name).read_text(encoding="utf-8")) or {}
+        titles[name] = str(data.get("name") or name)
+    return dict(sorted(titles.items(), key=lambda item: (item[0] != DEFAULT_SPEC, item[1])))
 
 
 def do_start_run(acting_user, *, spec_name: str, year: int,

@@ -56,13 +56,22 @@ def rules(spec_data: dict) -> dict[str, Any]:
         "indicators": [{"name": item.get("name", item["code"]), "unit": item.get("unit", ""),
                         "weight": item.get("weight")}
                        for item in spec_data.get("indicators", [])],
-        "levels": classes.get("levels", []), "within": classes.get("within", []),
+        "levels": classes.get("levels", []),
+        "within": [unit_label(name) for name in classes.get("within", [])],
         "gates": [{"reason": gate.get("reason", gate.get("name", "")),
                    "when": gate.get("when", "")} for gate in spec_data.get("gates", [])],
         "consequences": [{**item, "words": _consequence_words(item)}
                          for item in spec_data.get("consequences", [])],
         "priority_lists": spec_data.get("priority_lists", []),
     }
+
+
+def unit_label(column: str) -> str:
+    """What an evaluation unit is split by, in words (区市, 规上/规下), never a column name."""
+    labels = {"district": _("district"), "admin_district": _("district"),
+              "above_scale": _("above or below designated size"),
+              "industry_code": _("industry")}
+    return labels.get(column) or str(getattr(BY_CODE.get(column), "label", column))
 
 
 def _consequence_words(item: dict) -> str:

@@ -14,9 +14,10 @@ class StartRunForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     district = forms.ChoiceField(label=_("Scope"), required=False)
 
-    def __init__(self, *args, specs=(), districts=(), **kwargs) -> None:
+    def __init__(self, *args, specs: dict[str, str] | None = None, districts=(),
+                 **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["spec"].choices = [(name, name) for name in specs]
+        self.fields["spec"].choices = list((specs or {}).items())
         self.fields["district"].choices = [("", _("Whole city"))] + [
             (d.code, d.name) for d in districts]
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from acupoint.accounts import scoping
 from acupoint.accounts.roles import Role
 from acupoint.engine.provenance import described, scorecard_placeholders
 from acupoint.registry import industry
-from acupoint.registry.selectors import districts
+from acupoint.registry.selectors import districts, latest_year
 from acupoint.site.attachments import attachment_response
 from acupoint.site.downloads import file_response
 from acupoint.site.paging import KeyFirstPaginator
@@ -48,8 +49,11 @@ def run_list(request: HttpRequest) -> HttpResponse:
     if not _may_see_runs(request.user):
         raise PermissionDenied(_("Your role does not see evaluations."))
     bureau = scoping.is_bureau(request.user)
-    form = StartRunForm(request.POST or None, specs=actions.shipped_specs(),
-                        districts=districts(request.user)) if bureau else None
+    form = StartRunForm(request.POST or None, specs=actions.spec_titles(),
+                        districts=districts(request.user), initial={
+                            "spec": actions.DEFAULT_SPEC,
+                            "year": latest_year() or timezone.localdate().year - 1}
+                        ) if bureau else None
     if request.method == "POST" and form is not None and form.is_valid():
         district = next((d for d in districts(request.user)
                          if d.code == form.cleaned_data["district"]), None)
