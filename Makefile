@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean messages lock
+.PHONY: demo test lint bench clean messages lock screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	bash scripts/run-tests
+
+# Every role's workbench in Chinese and English at 390 px and 1,400 px, for review: needs
+# Chromium (Debian's package `chromium`) and CJK fonts (`fonts-noto-cjk`).
+screenshots: $(STAMP)
+	ACUPOINT_SCREENSHOTS=var/screenshots ACUPOINT_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q \
+		-p no:cacheprovider tests/e2e/test_workbenches.py tests/e2e/test_accessibility.py
+	@echo "Screenshots in var/screenshots/"
 
 lock: $(STAMP)
 	scripts/lock

@@ -32,7 +32,7 @@ def test_the_bureau_runs_an_assessment_from_the_page(client, users):
     page = client.get(reverse("clusters:overview"))
     assert page.status_code == 200 and "framework" in page.context["form"].fields
     response = client.post(reverse("clusters:overview"), {
-        "year": YEAR, "quarter": "", "fund": "3000",
+        "year": YEAR, "quarter": "", "fund": "3000", "use_yaml": "on",
         "framework": actions.default_framework()})
     assessment = Assessment.objects.get(period=str(YEAR))
     assert response.url == reverse("clusters:assessment", args=[assessment.pk])
@@ -53,7 +53,7 @@ def test_a_bad_framework_is_shown_with_its_line(client, users):
     text = actions.default_framework().replace("normalise: {method: minmax",
                                                "normalise: {method: cubic", 1)
     response = client.post(reverse("clusters:overview"), {
-        "year": YEAR, "fund": "3000", "framework": text})
+        "year": YEAR, "fund": "3000", "use_yaml": "on", "framework": text})
     assert response.status_code == 200
     errors = " ".join(response.context["form"].non_field_errors())
     assert "normalise.method" in errors

@@ -3,10 +3,16 @@ and any Content-Security-Policy refusal, and signing in as a demo user."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from django.db import connections
 
 from tests.conftest import chromium_path, require
+
+# Where the browser tests leave the screenshots a reviewer looks at.
+SHOTS = Path(os.environ.get("ACUPOINT_SCREENSHOTS", "/tmp/acupoint-screens"))
 
 
 @pytest.fixture
@@ -49,3 +55,21 @@ def log_in(page, base: str, username: str) -> None:
     page.fill("#id_password", f"{username}-demo-2019")
     page.click("form.login button")
     page.wait_for_url(f"{base}/")
+
+
+def demo_work() -> None:
+    """The demo's work in progress, as `acupoint demo` sets it up on the loaded city:
+    published evaluations, consultations, projects, the ladder, brand selections in every
+    state and a published cluster assessment."""
+    from acupoint.accounts.models import User
+    from acupoint.cli import _publish_demo_evaluations
+    from acupoint.demo import brands, cocreation, ladder, race
+    from acupoint.demo import projects as demo_projects
+    from tests.conftest import CITY_YEARS
+
+    _publish_demo_evaluations([CITY_YEARS[1]])
+    cocreation.seed()
+    demo_projects.seed()
+    ladder.seed(count=120)
+    brands.seed(User.objects.get(username="admin"))
+    race.publish_assessment()

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from tests.conftest import CITY_YEARS, load_city_and_users
-from tests.e2e.conftest import log_in
+from tests.conftest import load_city_and_users
+from tests.e2e.conftest import SHOTS, demo_work, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,20 +38,6 @@ CODE = {
 }
 
 
-def _demo_work(users_model) -> None:
-    """The demo's work in progress, as `acupoint demo` sets it up."""
-    from acupoint.cli import _publish_demo_evaluations
-    from acupoint.demo import brands, cocreation, ladder, race
-    from acupoint.demo import projects as demo_projects
-
-    _publish_demo_evaluations([CITY_YEARS[1]])
-    cocreation.seed()
-    demo_projects.seed()
-    ladder.seed(count=120)
-    brands.seed(users_model.objects.get(username="admin"))
-    race.publish_assessment()
-
-
 @pytest.mark.parametrize("username", list(PAGES))
 def test_every_main_page_is_accessible_and_shows_no_code(live_server, city_dir, browser_page,
                                                         username):
@@ -60,7 +46,7 @@ def test_every_main_page_is_accessible_and_shows_no_code(live_server, city_dir, 
     from acupoint.accounts.models import User
 
     load_city_and_users(city_dir)
-    _demo_work(User)
+    demo_work()
     if username == "ziran":
         from acupoint.projects.models import Department
 
@@ -68,12 +54,16 @@ def test_every_main_page_is_accessible_and_shows_no_code(live_server, city_dir, 
     page, base, axe = browser_page, live_server.url, Axe()
     log_in(page, base, username)
     problems = []
+    SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (1400, 390):
         page.set_viewport_size({"width": width, "height": 900})
         for path in PAGES[username]:
             response = page.goto(base + path)
             assert response.status == 200, (path, response.status)
             page.wait_for_load_state("networkidle")
+            name = path.strip("/").replace("/", "-") or "workbench"
+            page.screenshot(path=str(SHOTS / f"page-{username}-{name}-{width}.png"),
+                            full_page=True)
             found = axe.run(page).response["violations"]
             problems += [f"{width}px {path}: {item['id']} ({item['impact']}) at "
                          f"{item['nodes'][0]['target']}" for item in found

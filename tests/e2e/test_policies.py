@@ -35,10 +35,11 @@ def test_enterprise_sees_its_policies_and_bureau_simulates_a_change(
     page.goto(f"{base}/policies/demo-manufacturing/")
     before_cost = float(page.inner_text("#policy-cost").replace(",", ""))
     page.click("#simulate-link")
+    page.click("#simulate-advanced summary")  # the analyst's view: the file as text
     text = page.input_value("#id_text")
     page.fill("#id_text", text.replace('"digital_investment >= 100"',
                                        '"digital_investment >= 50"'))
-    page.click("#simulate-form button")
+    page.click("#simulate-text-form button")
     page.wait_for_selector("#simulation-result")
     baseline = int(page.inner_text("#baseline-eligible"))
     draft = int(page.inner_text("#draft-eligible"))

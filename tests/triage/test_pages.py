@@ -98,7 +98,7 @@ def test_card_explains_the_score_for_the_bureau(client, users, run):
     points = sum(row.contribution for row in card.indicators if row.contribution is not None)
     assert math.isclose(points, result.score, rel_tol=1e-6, abs_tol=1e-6)
     assert any(row.benchmark_kind for row in card.indicators)  # the unit average
-    assert 0 < card.top_share <= 1 and card.chart is not None
+    assert 0 < card.placing.share <= 1 and card.chart is not None
     assert result.robustness is not None and 0 <= result.robustness <= 1
 
 
@@ -305,3 +305,27 @@ def test_appeals_are_refused_on_drafts_and_to_other_roles(client, users, run):
     page = _client(client, users["huangdao"]).get(reverse("triage:what-if", args=[run.pk]))
     assert page.status_code == 403
 
+
+
+def test_placing_says_ties_and_counts_from_the_nearer_end(run):
+    from acupoint.triage.cards import placing
+
+    results = list(run.results.exclude(score=None).order_by("-score"))
+    unit = max({r.details["unit"] for r in results},
+               key=lambda key: sum(r.details["unit"] == key for r in results))
+    mine = [r for r in results if r.details["unit"] == unit]
+    # Two firms on the same score, as equal figures give.
+    run.results.filter(pk=mine[4].pk).update(score=mine[3].score)
+    mine[4].score = mine[3].score
+    scores = [r.score for r in mine]
+    saw_tie = False
+    for result in mine:
+        found = placing(result)
+        higher = sum(score > result.score for score in scores)
+        assert found.rank == higher + 1 and found.size == result.unit_size == len(mine)
+        assert found.tied == scores.count(result.score) - 1
+        saw_tie |= found.tied > 0
+        expected = (found.rank if found.top else found.size - found.rank + 1) / found.size
+        assert found.share == expected and found.share <= 0.5 + 1 / found.size
+        assert found.top == (higher < len(mine) / 2)
+    assert saw_tie

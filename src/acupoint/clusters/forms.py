@@ -19,8 +19,16 @@ class AssessForm(forms.Form):
         choices=[("", _("whole year")), (1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")])
     fund = forms.DecimalField(label=_("Reward fund (万元)"), min_value=Decimal(0),
                               decimal_places=2, initial=DEFAULT_FUND)
-    framework = forms.CharField(label=_("Framework (YAML)"), widget=forms.Textarea(
-        attrs={"rows": 16, "class": "code"}))
+    use_yaml = forms.BooleanField(
+        label=_("Use the framework text below instead of the fields above"), required=False)
+    framework = forms.CharField(label=_("Framework (YAML)"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 16, "class": "code"}))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("use_yaml") and not (cleaned.get("framework") or "").strip():
+            self.add_error("framework", _("Paste the framework, or compute from the fields."))
+        return cleaned
 
 
 class ReportForm(forms.ModelForm):

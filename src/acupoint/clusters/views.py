@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,7 @@ from acupoint.clusters.forms import (
     TaskUpdateForm,
     parse_decisions,
 )
+from acupoint.clusters.framework import FrameworkForm, as_text
 from acupoint.clusters.models import PILLARS, Assessment, Standing, TransformationCase
 from acupoint.engine.provenance import described, scorecard_placeholders
 from acupoint.registry.models import AnnualData
@@ -50,14 +52,20 @@ def _standing_labels() -> dict[str, str]:
 def overview(request: HttpRequest) -> HttpResponse:
     _race_role(request)
     bureau = scoping.is_bureau(request.user)
-    form = None
+    form = framework_form = None
     if bureau:
-        form = AssessForm(request.POST or None, initial={
-            "framework": actions.default_framework(),
-            "year": latest_year()})
-        if request.method == "POST" and form.is_valid():
+        text = actions.default_framework()
+        form = AssessForm(request.POST or None, initial={"framework": text,
+                                                         "year": latest_year()})
+        framework_form = FrameworkForm(request.POST or None, framework=yaml.safe_load(text))
+        by_text = form.is_bound and form.is_valid() and form.cleaned_data["use_yaml"]
+        if request.method == "POST" and form.is_valid() and (by_text or framework_form.is_valid()):
+            chosen = dict(form.cleaned_data)
+            chosen.pop("use_yaml")
+            if not by_text:
+                chosen["framework"] = as_text(framework_form.framework())
             try:
-                assessment = actions.do_assess(request.user, **form.cleaned_data)
+                assessment = actions.do_assess(request.user, **chosen)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -71,7 +79,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                   for cluster in visible_clusters(request.user) if cluster.boundary]
     race_records = selectors.race_records(request.user)
     return render(request, "clusters/overview.html", {
-        "form": form, "bureau": bureau, "latest": latest,
+        "form": form, "framework_form": framework_form, "bureau": bureau, "latest": latest,
         "results": selectors.results(request.user, latest) if latest else [],
         "assessments": selectors.assessments(request.user)[:20],
         "map": charts.clusters_map(boundaries) if boundaries else None,

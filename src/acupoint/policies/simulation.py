@@ -18,6 +18,7 @@ from acupoint.policies.models import PolicyDocument
 class Outcome:
     changed: list[str]
     simulation: Simulation
+    changed_titles: list[str]
 
     @property
     def eligible_change(self) -> int:
@@ -41,5 +42,8 @@ def run(document: PolicyDocument, text: str, day: dt.date) -> Outcome:
     if not keys:
         raise ValidationError(_("The draft changes no clause."))
     table = backends.in_memory(profiles.profiles(baseline.catalogue, day), "profiles")
-    return Outcome([key.split("/", 1)[1] for key in keys],
-                   simulate(baseline, draft, table, day, keys))
+    changed = [key.split("/", 1)[1] for key in keys]
+    titles = {clause.id: f"{clause.article} {clause.title}".strip()
+              for clause in draft_policy.clauses}
+    return Outcome(changed, simulate(baseline, draft, table, day, keys),
+                   [titles.get(clause, clause) for clause in changed])

@@ -28,6 +28,7 @@ from acupoint.policies import (
     simulation,
     tasks,
 )
+from acupoint.policies.amendment import AmendmentForm
 from acupoint.policies.forms import (
     ApplicationFilterForm,
     DecisionForm,
@@ -51,6 +52,7 @@ from acupoint.registry.models import Enterprise
 from acupoint.site import charts
 from acupoint.site.downloads import file_response
 from acupoint.site.notices import show_errors
+from acupoint.site.redirects import back_to
 
 # What the inbox announces: clauses the enterprise qualifies for or narrowly misses.
 NEWS = (Match.Status.ELIGIBLE, Match.Status.NEAR)
@@ -168,11 +170,15 @@ def _back(credit_code: str) -> HttpResponse:
     return redirect("policies:enterprise", credit_code=credit_code)
 
 
-def _run(request: HttpRequest, action, *args, **kwargs) -> None:
+def _run(request: HttpRequest, action, *args, done: str = "", **kwargs) -> None:
+    """The action, its refusal shown as an error, and ``done`` said when it went through."""
     try:
         action(request.user, *args, **kwargs)
     except ValidationError as error:
         show_errors(request, error)
+    else:
+        if done:
+            messages.success(request, done)
 
 
 @login_required
@@ -180,7 +186,9 @@ def _run(request: HttpRequest, action, *args, **kwargs) -> None:
 def apply(request: HttpRequest, credit_code: str, clause_id: int) -> HttpResponse:
     enterprise = _visible_enterprise(request, credit_code)
     clause = get_object_or_404(selectors.clauses(request.user), pk=clause_id)
-    _run(request, actions.do_apply, enterprise, clause)
+    _run(request, actions.do_apply, enterprise, clause,
+         done=_("Application submitted: the bureau decides on it, and your workbench shows "
+                "each step."))
     return _back(credit_code)
 
 
@@ -192,8 +200,7 @@ def rate(request: HttpRequest, credit_code: str, policy_id: str) -> HttpResponse
     form = RatingForm(request.POST)
     if form.is_valid():
         _run(request, actions.do_rate, enterprise, document, form.cleaned_data["score"],
-             form.cleaned_data["comment"])
-        messages.success(request, _("Thank you for rating this policy."))
+             form.cleaned_data["comment"], done=_("Thank you for rating this policy."))
     return _back(credit_code)
 
 
@@ -283,18 +290,24 @@ def simulate(request: HttpRequest, policy_id: str) -> HttpResponse:
     """Amend a policy's file and see, before publishing, whom it reaches and what it costs."""
     _bureau(request)
     document = get_object_or_404(PolicyDocument, policy_id=policy_id)
-    form = SimulationForm(request.POST or None, initial={"text": document.yaml_text,
-                                                         "day": timezone.localdate()})
+    posted = request.POST if request.method == "POST" else None
+    by_text = posted is not None and posted.get("mode", "text" if "text" in posted else "") \
+        == "text"
+    form = SimulationForm(posted, initial={"text": document.yaml_text,
+                                           "day": timezone.localdate()})
+    figures = AmendmentForm(None if by_text else posted, text=document.yaml_text)
     result = None
-    if request.method == "POST" and form.is_valid():
+    if posted is not None and form.is_valid() and (by_text or figures.is_valid()):
+        text = form.cleaned_data["text"] if by_text else figures.amended_text()
         try:
-            result = simulation.run(document, form.cleaned_data["text"],
+            result = simulation.run(document, text,
                                     form.cleaned_data["day"] or timezone.localdate())
         except ValidationError as error:
             for message in error.messages:
-                form.add_error("text", message)
+                (form if by_text else figures).add_error(None, message)
     return render(request, "policies/simulate.html", {
-        "document": document, "form": form, "result": result})
+        "document": document, "form": form, "figures": figures, "by_text": by_text,
+        "result": result})
 
 
 @login_required
@@ -329,4 +342,4 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
              data["amount"], data["note"])
     else:
         messages.error(request, _("Give a decision and a date."))
-    return redirect("policies:applications")
+    return back_to(request, request.POST.get("next"), "policies:applications")

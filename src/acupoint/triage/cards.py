@@ -30,10 +30,35 @@ class IndicatorRow:
 
 
 @dataclass
+class Placing:
+    """Where a firm stands in its evaluation unit, as a reader should say it: its rank (firms
+    on the same score share the best of their ranks), how many share it, and the share of the
+    unit it belongs to counted from the nearer end (前 10%, or 后 5%)."""
+
+    rank: int
+    size: int
+    tied: int  # other firms on the same score
+    top: bool
+    share: float
+
+
+def placing(result: EvaluationResult) -> Placing | None:
+    if result.score is None or not result.unit_size:
+        return None
+    unit = (result.details or {}).get("unit", "")
+    same_unit = EvaluationResult.objects.filter(run_id=result.run_id, details__unit=unit)
+    rank = same_unit.filter(score__gt=result.score).count() + 1
+    tied = same_unit.filter(score=result.score).count() - 1
+    size = result.unit_size
+    top = rank - 1 < size / 2
+    return Placing(rank, size, max(tied, 0), top, rank / size if top else (size - rank + 1) / size)
+
+
+@dataclass
 class Card:
     result: EvaluationResult
     class_label: str
-    top_share: float | None  # position ÷ unit size: 0.1 means the top 10% of the unit
+    placing: Placing | None
     indicators: list[IndicatorRow]
     vetoes: list[dict[str, str]]
     adjustments: list[dict[str, Any]]
@@ -124,8 +149,7 @@ def card(result: EvaluationResult, *, show_unit_means: bool) -> Card:
               if row.contribution is not None]
     return Card(
         result=result, class_label=class_labels(result.run).get(result.grade, result.grade),
-        top_share=(result.position / result.unit_size
-                   if result.position and result.unit_size else None),
+        placing=placing(result),
         indicators=indicators, vetoes=vetoes, adjustments=adjustments, amounts=amounts,
         fragile=(result.robustness is not None
                  and result.robustness < settings.ACUPOINT_FRAGILE_BELOW),
