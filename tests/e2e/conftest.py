@@ -11,8 +11,10 @@ from django.db import connections
 
 from tests.conftest import chromium_path, require
 
-# Where the browser tests leave the screenshots a reviewer looks at.
+# Where the browser tests leave the screenshots a reviewer looks at; every main page is shot
+# only when a reviewer asks (`make screenshots` sets the folder).
 SHOTS = Path(os.environ.get("ACUPOINT_SCREENSHOTS", "/tmp/acupoint-screens"))
+EVERY_PAGE = "ACUPOINT_SCREENSHOTS" in os.environ
 
 
 @pytest.fixture

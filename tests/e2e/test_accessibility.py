@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.conftest import load_city_and_users
-from tests.e2e.conftest import SHOTS, demo_work, log_in
+from tests.e2e.conftest import EVERY_PAGE, SHOTS, demo_work, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,8 +20,8 @@ PAGES = {
     "huangdao": ["/", "/registry/enterprises/", "/triage/", "/triage/appeals/", "/race/",
                  "/policies/applications/", "/policies/reach/", "/cultivation/pools/",
                  "/cultivation/applications/", "/projects/", "/brands/"],
-    "cluster": ["/", "/race/", "/race/tasks/", "/race/strength/", "/registry/clusters/",
-                "/cultivation/pools/"],
+    "cluster": ["/", "/race/", "/race/{cluster}/", "/race/tasks/", "/race/strength/",
+                "/registry/clusters/", "/cultivation/pools/"],
     "ziran": ["/", "/cocreation/", "/projects/departments/"],
     "analyst": ["/", "/city/", "/triage/", "/race/", "/race/strength/", "/race/tasks/",
                 "/race/traditional/",
@@ -58,12 +58,18 @@ def test_every_main_page_is_accessible_and_shows_no_code(live_server, city_dir, 
     for width in (1400, 390):
         page.set_viewport_size({"width": width, "height": 900})
         for path in PAGES[username]:
+            path = path.format(cluster=getattr(User.objects.get(username=username).cluster,
+                                               "code", ""))
             response = page.goto(base + path)
             assert response.status == 200, (path, response.status)
             page.wait_for_load_state("networkidle")
-            name = path.strip("/").replace("/", "-") or "workbench"
-            page.screenshot(path=str(SHOTS / f"page-{username}-{name}-{width}.png"),
-                            full_page=True)
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+            if overflow > width:
+                problems.append(f"{width}px {path}: the page is {overflow}px wide")
+            if EVERY_PAGE:
+                name = path.strip("/").replace("/", "-") or "workbench"
+                page.screenshot(path=str(SHOTS / f"page-{username}-{name}-{width}.png"),
+                                full_page=True)
             found = axe.run(page).response["violations"]
             problems += [f"{width}px {path}: {item['id']} ({item['impact']}) at "
                          f"{item['nodes'][0]['target']}" for item in found

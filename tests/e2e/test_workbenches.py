@@ -20,7 +20,7 @@ ROLES = {"enterprise": "#bench-class", "huangdao": "#todos", "cluster": "#todos"
 def test_every_workbench_fits_a_phone_and_a_desktop(live_server, city_dir, browser_page):
     from acupoint.accounts.models import User
     from acupoint.notices import sending
-    from acupoint.notices.models import Kind
+    from acupoint.notices.models import Kind, Notice
 
     load_city_and_users(city_dir)
     demo_work()
@@ -39,7 +39,8 @@ def test_every_workbench_fits_a_phone_and_a_desktop(live_server, city_dir, brows
                 page.set_viewport_size({"width": width, "height": 900})
                 page.goto(f"{base}/")
                 assert page.locator(section).count() == 1, (username, language)
-                assert page.locator("#notice-box .notice-count").inner_text() == "1"
+                unread = Notice.objects.filter(user__username=username, read_at=None).count()
+                assert page.locator("#notice-box .notice-count").inner_text() == str(unread)
                 overflow = page.evaluate("document.documentElement.scrollWidth")
                 assert overflow <= width, (username, language, width, overflow)
                 page.screenshot(path=str(SHOTS / f"workbench-{username}-{width}-{language}.png"),

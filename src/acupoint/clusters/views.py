@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from acupoint.accounts import scoping
 from acupoint.accounts.roles import Role
-from acupoint.clusters import actions, reports, selectors, standings, strength
+from acupoint.clusters import actions, reports, selectors, standings, strength, wording
 from acupoint.clusters.forms import (
     AssessForm,
     CaseUpdateForm,
@@ -168,6 +168,10 @@ def cluster_page(request: HttpRequest, code: str) -> HttpResponse:
     cluster = get_object_or_404(visible_clusters(request.user), code=code)
     history = list(selectors.history(request.user, code))
     latest = history[-1] if history else None
+    if latest is not None:
+        for line in latest.binding:
+            line["words"] = [wording.figure(name, value)
+                             for name, value in (line.get("figures") or {}).items()]
     may_report = actions.may_report(request.user, cluster)
     form = ReportForm(request.POST or None, initial={"period": latest.assessment.period
                                                       if latest else ""}) if may_report else None

@@ -8,6 +8,7 @@ import datetime as dt
 import altair as alt
 
 from acupoint.engine.process import NAMES, ORDER, Event, first_days, next_stage
+from acupoint.site.charts import ISO_DAY, fitted
 from acupoint.workdays import working_days
 
 STATE_COLOURS = {"done": "#1f5d99", "late": "#c0392b", "waiting": "#e0a800",
@@ -49,16 +50,20 @@ def gantt(events: list[Event], limits: dict[str, int], today: dt.date,
     y = alt.Y("stage:N", sort=order, title=None)
     layers = [
         alt.Chart(alt.Data(values=bars)).mark_bar(height=14).encode(
-            y=y, x=alt.X("start:T", title=None), x2="end:T", color=colour,
-            tooltip=["stage:N", "start:T", "end:T", "working_days:Q", "limit:Q", "state:N"]),
+            y=y, x=alt.X("start:T", title=None, axis=alt.Axis(format=ISO_DAY, labelAngle=-30)),
+            x2="end:T", color=colour,
+            tooltip=["stage:N", alt.Tooltip("start:T", format=ISO_DAY),
+                     alt.Tooltip("end:T", format=ISO_DAY), "working_days:Q", "limit:Q",
+                     "state:N"]),
         alt.Chart(alt.Data(values=bars)).mark_tick(thickness=2, color="#222").encode(
             y=y, x="end:T"),
     ]
     if returns:
         layers.append(alt.Chart(alt.Data(values=returns)).mark_point(
             shape="cross", size=90, color="#c0392b", filled=True).encode(
-            y=y, x="day:T", tooltip=["stage:N", "day:T", "department:N", "state:N"]))
-    return alt.layer(*layers).properties(width="container", height=alt.Step(24)).to_dict()
+            y=y, x="day:T", tooltip=["stage:N", alt.Tooltip("day:T", format=ISO_DAY),
+                                     "department:N", "state:N"]))
+    return fitted(alt.layer(*layers).properties(width="container", height=alt.Step(24)))
 
 
 def lead_time_histogram(days: list[int], record: int, titles: dict[str, str]) -> dict:
@@ -69,7 +74,7 @@ def lead_time_histogram(days: list[int], record: int, titles: dict[str, str]) ->
         y=alt.Y("count():Q", title=titles["projects"]))
     rule = alt.Chart(alt.Data(values=[{"days": record, "label": titles["record"]}])).mark_rule(
         color="#c0392b", strokeWidth=2).encode(x="days:Q", tooltip=["label:N", "days:Q"])
-    return alt.layer(bars, rule).properties(width="container", height=220).to_dict()
+    return fitted(alt.layer(bars, rule).properties(width="container", height=220))
 
 
 def comparison(records: list[dict], titles: dict[str, str]) -> dict:
@@ -83,4 +88,4 @@ def comparison(records: list[dict], titles: dict[str, str]) -> dict:
         tooltip=["district:N", "year:O", alt.Tooltip("median:Q", format=".0f"),
                  "projects:Q"])
     text = base.mark_text(fontSize=11).encode(text=alt.Text("median:Q", format=".0f"))
-    return alt.layer(cells, text).properties(width="container", height=alt.Step(24)).to_dict()
+    return fitted(alt.layer(cells, text).properties(width="container", height=alt.Step(24)))
