@@ -67,7 +67,7 @@ def test_a_demand_goes_from_enterprise_to_a_published_clause(
     page.goto(f"{base}/cocreation/")
     row = page.locator("#demands tbody tr", has_text=DEMAND)
     row.locator("select[name=status]").select_option("adopted")
-    row.locator("input[name=clause]").fill("cocreated-nev/vehicle")
+    row.locator("select[name=clause]").select_option("cocreated-nev/vehicle")  # by its title
     row.locator("button").click()
     assert "已采纳入草案条款" in page.locator("#demands tbody tr", has_text=DEMAND).inner_text()
     page.goto(draft_url)

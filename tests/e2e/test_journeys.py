@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import follow_menu, load_city_and_users
 from tests.e2e.conftest import SHOTS, demo_work, log_in
@@ -51,9 +52,13 @@ def test_an_application_goes_from_the_enterprise_to_payment(live_server, city_di
     rows = page.locator("#applications tbody tr")
     assert all(firm.name in text for text in rows.all_inner_texts())
     mine = rows.filter(has_text=clause).first
+    page.evaluate("window.samePage = true")
     mine.locator("select[name=status]").select_option("approved")
     mine.locator("form.decide button").click()
-    assert "q=" in page.url  # back on the filtered list after the decision
+    # The list waits for decisions: the approved one leaves it, swapped in place.
+    expect(page.locator("#applications tbody tr").filter(has_text=clause)).to_have_count(0)
+    assert page.evaluate("window.samePage === true")
+    assert "q=" in page.url  # and still on the filtered list
     page.goto(f"{base}/policies/applications/?q={firm.credit_code}&status=approved")
     mine = page.locator("#applications tbody tr").filter(has_text=clause).first
     mine.locator("select[name=status]").select_option("paid")

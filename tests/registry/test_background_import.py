@@ -42,7 +42,7 @@ def test_an_upload_is_read_by_the_worker_and_the_page_follows_it(
     assert batch.status == ImportBatch.Status.RUNNING and len(callbacks) == 1
     ImportBatch.objects.filter(pk=batch.pk).update(progress_rows=120)
     running = browser.get(response.url).content.decode()
-    assert 'http-equiv="refresh"' in running and "120" in running
+    assert 'hx-trigger="every 2s"' in running and "120" in running
     stored = batch.upload
     callbacks[0]()  # the worker picks the batch up
     batch.refresh_from_db()

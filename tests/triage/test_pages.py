@@ -55,7 +55,10 @@ def test_a_running_run_refreshes_itself_and_shows_its_progress(client, users):
     EvaluationRun.objects.filter(pk=run.pk).update(progress=40)
     page = _client(client, users["analyst"]).get(reverse("triage:run", args=[run.pk]))
     text = page.content.decode()
-    assert 'http-equiv="refresh"' in text and 'value="40"' in text
+    assert 'hx-trigger="every 2s"' in text and 'value="40"' in text  # polls in place
+    EvaluationRun.objects.filter(pk=run.pk).update(status=EvaluationRun.Status.DRAFT)
+    done = _client(client, users["analyst"]).get(reverse("triage:run", args=[run.pk]))
+    assert 'hx-trigger="every 2s"' not in done.content.decode()  # and stops when done
 
 
 def test_ranking_filters_sorts_and_pages(client, users, run):
@@ -187,14 +190,14 @@ def test_what_if_counts_class_changes_and_their_cost(client, users, run):
     data = {name: field.initial for name, field in form.fields.items()}
     same = browser.post(url, data).context["outcome"]
     assert same.changes == [] and same.firms == run.results.count() and same.same_inputs
-    data["quotas:A"] = 0.10
+    data["quotas:A"] = 10  # per cent
     response = browser.post(url, data)
     fewer_a = response.context["outcome"]
     # A share the analyst typed is nobody's published figure: it is listed as a placeholder.
     assert any("试算值" in text for text in response.context["placeholders"])
     assert fewer_a.changes and all(change.before == "A" and change.after == "B"
                                    for change in fewer_a.changes)
-    data["quotas:A"], data["quotas:D"] = 0.20, 0.10
+    data["quotas:A"], data["quotas:D"] = 20, 10
     more_d = browser.post(url, data).context["outcome"]
     assert more_d.moves and all(after == "D" for _before, after, _n in more_d.moves)
     electricity = more_d.amounts["electricity_surcharge"]

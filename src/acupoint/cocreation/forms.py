@@ -14,7 +14,7 @@ from acupoint.cocreation.models import (
 )
 from acupoint.policies.models import CHAIN_CHOICES, SIDE_CHOICES, SUPPORT_CHOICES
 from acupoint.site.attachments import AttachmentField
-from acupoint.site.forms import InlineForm
+from acupoint.site.forms import IndustryField, InlineForm
 
 
 class DemandForm(forms.Form):
@@ -24,19 +24,32 @@ class DemandForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=CATEGORY_CHOICES)
     chain = forms.ChoiceField(label=_("Chain link"), choices=[("", "—"), *CHAIN_CHOICES],
                               required=False)
-    industry = forms.RegexField(label=_("Industry code"), regex=r"^\d{2,4}$", required=False,
-                                max_length=4)
+    industry = IndustryField(label=_("Industry"), required=False, sections=False)
     measure = forms.CharField(label=_("Measure wanted"), max_length=200, required=False)
     attachment = AttachmentField(label=_("Attachment (PDF, image, Excel, Word or text)"),
                                  required=False)
 
 
 class ReviewForm(InlineForm):
+    """The bureau's answer to a demand; the clause that answers it is chosen from the latest
+    version of each draft by article and title."""
+
     status = forms.ChoiceField(label=_("Status"), choices=Demand.Status.choices)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2_000)
-    clause = forms.CharField(label=_("Draft clause (draft id / clause id)"), required=False,
-                             max_length=130)
+    clause = forms.ChoiceField(label=_("Draft clause that answers it"), required=False)
     merged_into = forms.IntegerField(label=_("Merged with demand no."), required=False)
+
+    def __init__(self, *args, drafts=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")]
+        for draft in drafts:
+            version = draft.latest()
+            if version is None:
+                continue
+            choices.append((draft.title, [(f"{draft.policy_id}/{clause.key}",
+                                           f"{clause.article} {clause.title}")
+                                          for clause in version.clauses.all()]))
+        self.fields["clause"].choices = choices
 
 
 class DraftForm(forms.Form):

@@ -48,7 +48,8 @@ def hub(request: HttpRequest) -> HttpResponse:
         "peers": scoping.visible(user, PeerPolicy).annotate(clause_count=Count("clauses"))
         if bureau else [],
         "counts": selectors.demand_counts(user) if bureau else None,
-        "draft_form": DraftForm(), "peer_form": PeerForm(), "review_form": ReviewForm()})
+        "draft_form": DraftForm(), "peer_form": PeerForm(),
+        "review_form": ReviewForm(drafts=selectors.drafts(user))})
 
 
 @login_required
@@ -83,7 +84,7 @@ def public_demands(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     demand = get_object_or_404(scoping.visible(request.user, Demand), pk=pk)
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, drafts=selectors.drafts(request.user))
     if form.is_valid():
         data = form.cleaned_data
         clause = merged = None

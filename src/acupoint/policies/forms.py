@@ -12,7 +12,7 @@ from acupoint.policies.models import (
     SUPPORT_CHOICES,
     Application,
 )
-from acupoint.site.forms import InlineForm, IsoDateInput
+from acupoint.site.forms import IndustryCodeInput, InlineForm, IsoDateInput
 
 ANY = [("", _("Any"))]
 MAX_POLICY_FILE = 200_000
@@ -27,8 +27,8 @@ class SearchForm(forms.Form):
                                 required=False)
     mode = forms.ChoiceField(label=_("Application mode"), choices=ANY + MODE_CHOICES,
                              required=False)
-    industry = forms.RegexField(label=_("Industry code"), regex=r"^\d{2,4}$", required=False,
-                                max_length=4)
+    industry = forms.RegexField(label=_("Industry (class code or name)"), regex=r"^\d{2,4}$",
+                                required=False, max_length=4, widget=IndustryCodeInput)
 
 
 class PolicyFileForm(forms.Form):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from acupoint.registry.importing.reading import ACCEPTED_SUFFIXES
 from acupoint.registry.selectors import SIZE_CHOICES
+from acupoint.site.forms import IndustryField
 
 
 class EnterpriseFilterForm(forms.Form):
@@ -16,8 +17,7 @@ class EnterpriseFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"placeholder": _("Name or credit code")}))
     district = forms.ChoiceField(label=_("District"), required=False)
     cluster = forms.ChoiceField(label=_("Cluster"), required=False)
-    industry = forms.CharField(label=_("Industry"), required=False, max_length=5,
-                               widget=forms.TextInput(attrs={"placeholder": "C36"}))
+    industry = IndustryField(label=_("Industry"), required=False)
     size = forms.ChoiceField(label=_("Size"), required=False, choices=SIZE_CHOICES)
 
     def __init__(self, *args, districts=(), clusters=(), **kwargs) -> None:

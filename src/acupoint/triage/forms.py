@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from acupoint.registry.selectors import SIZE_CHOICES
 from acupoint.site.attachments import AttachmentField
+from acupoint.site.forms import IndustryField
 
 
 class StartRunForm(forms.Form):
@@ -26,8 +27,7 @@ class RankingFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("Name or credit code")}))
     district = forms.ChoiceField(label=_("District"), required=False)
-    industry = forms.CharField(label=_("Industry"), required=False, max_length=5,
-                               widget=forms.TextInput(attrs={"placeholder": "C36"}))
+    industry = IndustryField(label=_("Industry"), required=False)
     grade = forms.ChoiceField(label=_("Class"), required=False)
     size = forms.ChoiceField(label=_("Size"), required=False, choices=SIZE_CHOICES)
     priority = forms.ChoiceField(label=_("Priority list"), required=False)
@@ -74,22 +74,28 @@ class ResolveAppealForm(forms.Form):
         return self.cleaned_data["decision"] == "accept" and not self.cleaned_data["confirmed"]
 
 
+PERCENT_KINDS = ("weights", "quotas")  # typed in per cent, stored as shares
+
+
 class WhatIfForm(forms.Form):
-    """One field per weight, quota share and benchmark of the run's spec."""
+    """One field per weight, quota share and benchmark of the run's spec; weights and quota
+    shares are typed in per cent."""
 
     def __init__(self, *args, current: dict[str, dict[str, float]], names: dict[str, str],
                  **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for kind, label in (("weights", _("Weight")), ("quotas", _("Quota share")),
+        for kind, label in (("weights", _("Weight (%)")), ("quotas", _("Quota share (%)")),
                             ("benchmarks", _("Benchmark"))):
             for code, value in current[kind].items():
+                percent = kind in PERCENT_KINDS
                 self.fields[f"{kind}:{code}"] = forms.FloatField(
-                    label=f"{label} · {names.get(code, code)}", initial=value,
-                    min_value=0, max_value=1 if kind == "quotas" else None)
+                    label=f"{label} · {names.get(code, code)}",
+                    initial=round(value * 100, 6) if percent else value, min_value=0,
+                    max_value=100 if kind == "quotas" else None)
 
     def edits(self) -> dict[str, dict[str, float]]:
         chosen: dict[str, dict[str, float]] = {"weights": {}, "quotas": {}, "benchmarks": {}}
         for key, value in self.cleaned_data.items():
             kind, code = key.split(":", 1)
-            chosen[kind][code] = value
+            chosen[kind][code] = value / 100 if kind in PERCENT_KINDS else value
         return chosen
