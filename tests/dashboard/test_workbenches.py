@@ -43,7 +43,7 @@ def test_the_enterprise_sees_its_class_policies_applications_and_ladder(users):
     run = computed_run(users, publish=True)
     result = run.results.get(enterprise=firm_user.enterprise)
     clause = PolicyClause.objects.get(key="demo-manufacturing/digital-transformation")
-    policies.do_apply(firm_user, firm_user.enterprise, clause, day=dt.date(2024, 9, 27))
+    policies.do_apply(firm_user, firm_user.enterprise, clause, day=dt.date.today())
     page = _page(firm_user)
     assert f'id="bench-grade">{result.grade or "—"}<' in page
     assert reverse("triage:card", args=[run.pk, firm_user.enterprise.credit_code]) in page
@@ -111,7 +111,7 @@ def test_the_bureau_sees_its_queue_and_the_city(users):
     clause = PolicyClause.objects.get(key="demo-manufacturing/digital-transformation")
     page = _page(users["analyst"])
     waiting = _todo(page, "applications")
-    policies.do_apply(firm_user, firm_user.enterprise, clause, day=dt.date(2024, 9, 27))
+    policies.do_apply(firm_user, firm_user.enterprise, clause, day=dt.date.today())
     page = _page(users["analyst"])
     assert _todo(page, "applications") == waiting + 1
     assert 'id="enterprise-count"' in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import altair as alt
+from django.utils.translation import gettext as _
 
 from acupoint.engine.process import NAMES, ORDER, Event, first_days, next_stage
 from acupoint.site.charts import ISO_DAY, fitted
@@ -52,17 +53,22 @@ def gantt(events: list[Event], limits: dict[str, int], today: dt.date,
         alt.Chart(alt.Data(values=bars)).mark_bar(height=14).encode(
             y=y, x=alt.X("start:T", title=None, axis=alt.Axis(format=ISO_DAY, labelAngle=-30)),
             x2="end:T", color=colour,
-            tooltip=["stage:N", alt.Tooltip("start:T", format=ISO_DAY),
-                     alt.Tooltip("end:T", format=ISO_DAY), "working_days:Q", "limit:Q",
-                     "state:N"]),
+            tooltip=[alt.Tooltip("stage:N", title=_("Stage")),
+                     alt.Tooltip("start:T", format=ISO_DAY, title=_("From")),
+                     alt.Tooltip("end:T", format=ISO_DAY, title=_("To")),
+                     alt.Tooltip("working_days:Q", title=_("Working days")),
+                     alt.Tooltip("limit:Q", title=_("Time limit (working days)")),
+                     alt.Tooltip("state:N", title=" ")]),
         alt.Chart(alt.Data(values=bars)).mark_tick(thickness=2, color="#222").encode(
             y=y, x="end:T"),
     ]
     if returns:
         layers.append(alt.Chart(alt.Data(values=returns)).mark_point(
             shape="cross", size=90, color="#c0392b", filled=True).encode(
-            y=y, x="day:T", tooltip=["stage:N", alt.Tooltip("day:T", format=ISO_DAY),
-                                     "department:N", "state:N"]))
+            y=y, x="day:T", tooltip=[alt.Tooltip("stage:N", title=_("Stage")),
+                                     alt.Tooltip("day:T", format=ISO_DAY, title=_("Date")),
+                                     alt.Tooltip("department:N", title=_("Department")),
+                                     alt.Tooltip("state:N", title=" ")]))
     return fitted(alt.layer(*layers).properties(width="container", height=alt.Step(24)))
 
 
@@ -73,7 +79,9 @@ def lead_time_histogram(days: list[int], record: int, titles: dict[str, str]) ->
         x=alt.X("days:Q", bin=alt.Bin(step=15), title=titles["days"]),
         y=alt.Y("count():Q", title=titles["projects"]))
     rule = alt.Chart(alt.Data(values=[{"days": record, "label": titles["record"]}])).mark_rule(
-        color="#c0392b", strokeWidth=2).encode(x="days:Q", tooltip=["label:N", "days:Q"])
+        color="#c0392b", strokeWidth=2).encode(
+        x="days:Q", tooltip=[alt.Tooltip("label:N", title=" "),
+                             alt.Tooltip("days:Q", title=titles["days"])])
     return fitted(alt.layer(bars, rule).properties(width="container", height=220))
 
 
@@ -85,7 +93,9 @@ def comparison(records: list[dict], titles: dict[str, str]) -> dict:
     cells = base.mark_rect().encode(
         color=alt.Color("median:Q", title=titles["median"],
                         scale=alt.Scale(scheme="orangered")),
-        tooltip=["district:N", "year:O", alt.Tooltip("median:Q", format=".0f"),
-                 "projects:Q"])
+        tooltip=[alt.Tooltip("district:N", title=_("District")),
+                 alt.Tooltip("year:O", title=_("Year")),
+                 alt.Tooltip("median:Q", format=".0f", title=titles["median"]),
+                 alt.Tooltip("projects:Q", title=_("Projects"))])
     text = base.mark_text(fontSize=11).encode(text=alt.Text("median:Q", format=".0f"))
     return fitted(alt.layer(cells, text).properties(width="container", height=alt.Step(24)))

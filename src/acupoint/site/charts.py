@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import altair as alt
+from django.utils.translation import gettext as _
 from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.geometry.polygon import orient
 
@@ -29,7 +30,8 @@ def annual_figures(rows: list[dict], measures: dict[str, str]) -> dict:
     chart = alt.Chart(alt.Data(values=records)).mark_line(point=True).encode(
         x=alt.X("year:O", title=None),
         y=alt.Y("value:Q", title=None),
-        tooltip=["year:O", "measure:N", alt.Tooltip("value:Q", format=",.2f")],
+        tooltip=[alt.Tooltip("year:O", title=_("Year")), alt.Tooltip("measure:N", title=" "),
+                 alt.Tooltip("value:Q", format=",.2f", title="  ")],
     ).properties(width=220, height=140).facet(
         facet=alt.Facet("measure:N", title=None), columns=3,
     ).resolve_scale(y="independent")
@@ -41,7 +43,8 @@ def bars(records: list[dict], category: str, value: str, category_title: str,
     chart = alt.Chart(alt.Data(values=records)).mark_bar().encode(
         y=alt.Y(f"{category}:N", sort="-x", title=category_title),
         x=alt.X(f"{value}:Q", title=value_title),
-        tooltip=[f"{category}:N", alt.Tooltip(f"{value}:Q", format=",.0f")],
+        tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
+                 alt.Tooltip(f"{value}:Q", format=",.0f", title=value_title)],
     ).properties(width="container", height=alt.Step(22))
     return fitted(chart)
 
@@ -63,7 +66,7 @@ def boundary_map(boundary: dict, name: str, points: list[dict]) -> dict:
     if points:
         layers.append(alt.Chart(alt.Data(values=points)).mark_circle(
             size=18, color="#c0392b", opacity=0.7).encode(
-            longitude="lon:Q", latitude="lat:Q", tooltip=["name:N"]))
+            longitude="lon:Q", latitude="lat:Q", tooltip=[alt.Tooltip("name:N", title=" ")]))
     chart = alt.layer(*layers).project(type="mercator").properties(width="container",
                                                                    height=360)
     return fitted(chart)
@@ -83,7 +86,9 @@ def class_distribution(records: list[dict], category_title: str) -> dict:
                         scale=alt.Scale(domain=classes,
                                         range=[CLASS_COLOURS[name] for name in classes])),
         order=alt.Order("order:Q"),
-        tooltip=["category:N", "class:N", alt.Tooltip("firms:Q", format=",")],
+        tooltip=[alt.Tooltip("category:N", title=category_title),
+                 alt.Tooltip("class:N", title=_("Class")),
+                 alt.Tooltip("firms:Q", format=",", title=_("Enterprises"))],
     ).properties(width="container", height=alt.Step(20))
     return fitted(chart)
 
@@ -93,7 +98,8 @@ def contributions(records: list[dict], value_title: str) -> dict:
     chart = alt.Chart(alt.Data(values=records)).mark_bar(color="#1f5d99").encode(
         y=alt.Y("indicator:N", sort=None, title=None),
         x=alt.X("points:Q", title=value_title),
-        tooltip=["indicator:N", alt.Tooltip("points:Q", format=",.2f")],
+        tooltip=[alt.Tooltip("indicator:N", title=_("Indicator")),
+                 alt.Tooltip("points:Q", format=",.2f", title=value_title)],
     ).properties(width="container", height=alt.Step(26))
     return fitted(chart)
 
@@ -191,7 +197,10 @@ def race(records: list[dict], rank_title: str) -> dict:
         color=alt.Color("cluster:N", title=None, scale=alt.Scale(scheme="tableau20"),
                         legend=alt.Legend(orient="bottom", columns=2, labelLimit=0,
                                           symbolLimit=0)),
-        tooltip=["cluster:N", "period:O", "rank:Q", alt.Tooltip("score:Q", format=".1f")],
+        tooltip=[alt.Tooltip("cluster:N", title=_("Cluster")),
+                 alt.Tooltip("period:O", title=_("Period")),
+                 alt.Tooltip("rank:Q", title=rank_title),
+                 alt.Tooltip("score:Q", format=".1f", title=_("Score"))],
     ).properties(width="container", height=320)
     return fitted(chart)
 
@@ -202,7 +211,8 @@ def pillars(records: list[dict]) -> dict:
     base = alt.Chart(alt.Data(values=records)).encode(
         y=alt.Y("pillar:N", sort=None, title=None),
         x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title=None),
-        tooltip=["pillar:N", alt.Tooltip("score:Q", format=".1f")])
+        tooltip=[alt.Tooltip("pillar:N", title=" "),
+                 alt.Tooltip("score:Q", format=".1f", title=_("Score"))])
     chart = base.mark_bar(color="#1f5d99") + base.mark_text(
         align="left", dx=4, color="#1d2733").encode(text=alt.Text("score:Q", format=".0f"))
     return fitted(chart.properties(width="container", height=alt.Step(28)))
@@ -212,6 +222,8 @@ def trend(records: list[dict], score_title: str) -> dict:
     """A cluster's score by period."""
     chart = alt.Chart(alt.Data(values=records)).mark_line(point=True).encode(
         x=alt.X("period:O", title=None), y=alt.Y("score:Q", title=score_title),
-        tooltip=["period:O", alt.Tooltip("score:Q", format=".1f"), "rank:Q"],
+        tooltip=[alt.Tooltip("period:O", title=_("Period")),
+                 alt.Tooltip("score:Q", format=".1f", title=score_title),
+                 alt.Tooltip("rank:Q", title=_("Rank"))],
     ).properties(width="container", height=220)
     return fitted(chart)
