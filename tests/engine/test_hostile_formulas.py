@@ -135,3 +135,10 @@ def test_generated_formulas_compile_or_are_refused(data, source):
 @given(source=st.text(alphabet="xs9*+-/()'ab,. <=", max_size=60))
 def test_random_text_compiles_or_is_refused(data, source):
     _compiles_or_is_refused(data, source)
+
+
+@pytest.mark.parametrize("source", ["mean(mean(x))", "lag(sum(x))", "share(share(x))",
+                                    "max(min(x)) + 1", "mean(x + lag(x))"])
+def test_a_window_inside_a_window_is_refused_with_its_place(data, source):
+    with pytest.raises(ExpressionError, match="cannot take another group statistic"):
+        parse(source).compile(Scope(data))

@@ -481,6 +481,8 @@ class _Compiler:
             return getattr(_value(column).cast("string"), node.func.attr)(text)
         name = node.func.id  # type: ignore[attr-defined]
         keywords = {keyword.arg: keyword.value for keyword in node.keywords}
+        if _windowed(node):
+            self._refuse_nested_window(name, node)
         args = [self.visit(arg) for arg in node.args]
         if name in GROUP_STATISTICS or (name in ("min", "max") and len(args) == 1):
             by_nodes = _as_list(keywords["by"]) if "by" in keywords else []
@@ -489,6 +491,16 @@ class _Compiler:
         if "by" in keywords:
             raise self.fail(f"'{name}' does not take by=", node)
         return self._elementwise(name, node, args)
+
+    def _refuse_nested_window(self, name: str, node: ast.Call) -> None:
+        """A group statistic or lag() over another one: the databases compute one window at a
+        time (DuckDB: "window function calls cannot be nested"), so it is refused here, with
+        the place, instead of failing when the run is computed."""
+        for inner in ast.walk(node):
+            if inner is not node and isinstance(inner, ast.Call) and _windowed(inner):
+                raise self.fail(f"'{name}' cannot take another group statistic or lag() "
+                                f"('{inner.func.id}'); compute it in a derived column first",
+                                inner)
 
     def _group_statistic(self, name: str, node: ast.Call, args: list[Any], by: list[Any]) -> Any:
         expected = 2 if name == "quantile" else 1
@@ -594,6 +606,14 @@ class _Compiler:
         window = ibis.window(group_by=self.table[scope.entity], order_by=period)
         previous = _value(value).lag().over(window)
         return ibis.ifelse(period.lag().over(window) == period - 1, previous, ibis.null())
+
+
+def _windowed(node: ast.Call) -> bool:
+    """A call the databases compute over a window: a group statistic, min/max of one column,
+    or lag()."""
+    name = getattr(node.func, "id", None)
+    return name in GROUP_STATISTICS or name == "lag" or (
+        name in ("min", "max") and len(node.args) == 1)
 
 
 def _value(value: Any) -> ir.Value:
