@@ -30,9 +30,9 @@ class Figure:
     place: tuple  # ("when", clause, condition, index) | ("formula", clause, index) | …
 
 
-def _numbers(source: str) -> list[ast.Constant]:
-    """The numeric constants of an expression, in the order the parser walks them."""
-    return [node for node in ast.walk(ast.parse(source, mode="eval"))
+def _numbers(tree: ast.AST) -> list[ast.Constant]:
+    """The numeric constants of a parsed expression, in the order the parser walks them."""
+    return [node for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, int | float)
             and not isinstance(node.value, bool)]
 
@@ -80,14 +80,15 @@ def figures(data: dict[str, Any]) -> list[Figure]:
         for number, condition in enumerate(clause.get("conditions", [])):
             if not isinstance(condition, dict):
                 continue
-            for index, constant in enumerate(_numbers(condition["when"])):
+            for index, constant in enumerate(_numbers(ast.parse(condition["when"], mode="eval"))):
                 meaning = _meaning(condition["when"], constant, names)
                 found.append(Figure(f"f{len(found)}", " · ".join(
                     part for part in (title, condition.get("label", ""), meaning) if part),
                     constant.value, ("when", position, number, index)))
         benefit = clause.get("benefit") or {}
         if benefit.get("formula"):
-            for index, constant in enumerate(_numbers(str(benefit["formula"]))):
+            formula = ast.parse(str(benefit["formula"]), mode="eval")
+            for index, constant in enumerate(_numbers(formula)):
                 meaning = _meaning(str(benefit["formula"]), constant, names)
                 found.append(Figure(f"f{len(found)}", " · ".join(
                     part for part in (title, _("amount (%(unit)s)") % {
@@ -102,8 +103,7 @@ def figures(data: dict[str, Any]) -> list[Figure]:
 def _rewrite(source: str, values: dict[int, float]) -> str:
     """``source`` with its numbers at the given walk positions replaced."""
     tree = ast.parse(source, mode="eval")
-    numbers = [node for node in ast.walk(tree) if isinstance(node, ast.Constant)
-               and isinstance(node.value, int | float) and not isinstance(node.value, bool)]
+    numbers = _numbers(tree)
     for index, value in values.items():
         numbers[index].value = int(value) if float(value).is_integer() else value
     return ast.unparse(tree)
